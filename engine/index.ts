@@ -1,0 +1,24 @@
+// The tensor engine's public surface.
+
+export type { Backend, BackendMemory, BackendName, OutputSpec, TensorInfo } from './backend.js';
+export { allocate, bytesPerElement, DTYPES, isDType, type DType, type TypedArray } from './dtype.js';
+export { OpError } from './errors.js';
+export type { BinaryOp, OpAttrs, OpName, UnaryFn } from './opTypes.js';
+export { UNARY_FNS } from './opTypes.js';
+export * as ops from './ops/index.js';
+export { getKernel, registerKernel, registeredOps, type Kernel } from './registry.js';
+export { keep, tidy, type TensorContainer } from './scope.js';
+export {
+  disposeBackends,
+  getBackend,
+  getBackendByName,
+  registerBackend,
+  registeredBackends,
+  selectBackend,
+  setBackend,
+  type BackendFactory,
+  type BackendPreference,
+  type SelectionReport,
+} from './select.js';
+export { broadcastShapes, broadcastStrides, formatShape, sizeOf, stridesOf, type Shape } from './shape.js';
+export { liveCounts, Tensor, type NestedArray } from './tensor.js';

@@ -1,0 +1,47 @@
+// The contract between the op layer and the kernels: for each op, its attributes and how many
+// inputs/outputs it has. `engine/ops/*` validates arguments and computes output shapes; a kernel
+// receives only validated inputs and the output specs, so no kernel re-derives a shape.
+
+import type { DType } from './dtype.js';
+
+/** Elementwise functions, usable alone (`unary`) or fused into the epilogue of `linear`. */
+export type UnaryFn = 'gelu' | 'gelu_new' | 'relu' | 'silu' | 'tanh' | 'sigmoid';
+export const UNARY_FNS: readonly UnaryFn[] = ['gelu', 'gelu_new', 'relu', 'silu', 'tanh', 'sigmoid'];
+
+/** Elementwise functions of two broadcast operands. Comparisons give 1 or 0 in the inputs' dtype. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'equal' | 'notEqual';
+
+export interface OpAttrs {
+  /** inputs [a, b]: [...batch, M, K] × [...batch, K, N] (before the optional transposes). */
+  matmul: { readonly transposeA: boolean; readonly transposeB: boolean };
+  /** inputs [x, weight, bias?]: x [..., in] · weightᵀ [out, in] + bias [out], then `activation`. */
+  linear: { readonly activation: UnaryFn | null };
+  /** inputs [a, b], broadcast against each other. */
+  binary: { readonly op: BinaryOp };
+  /** inputs [x]: x · factor + shift. */
+  scale: { readonly factor: number; readonly shift: number };
+  /** inputs [x]. */
+  unary: { readonly fn: UnaryFn };
+  /** inputs [x, mask?]: softmax over the last axis of x + mask (mask broadcasts to x). */
+  softmax: Readonly<Record<string, never>>;
+  /** inputs [x, weight, bias, residual?]: LayerNorm over the last axis of (x + residual). */
+  layerNorm: { readonly eps: number };
+  /** inputs [table [V, H], ids int32 [...]] → [..., H]. */
+  gather: Readonly<Record<string, never>>;
+  /** inputs [x]; output axis i is input axis perm[i]. */
+  permute: { readonly perm: readonly number[] };
+  /** inputs [x]; the box [begin, begin + size) on every axis. */
+  slice: { readonly begin: readonly number[]; readonly size: readonly number[] };
+  /** inputs [x0, x1, ...] joined along `axis`. */
+  concat: { readonly axis: number };
+  /** inputs [x]: inclusive running sum along `axis`. */
+  cumsum: { readonly axis: number };
+  /** inputs [x] → int32 index of the largest element along the last axis (first one on ties). */
+  argmax: Readonly<Record<string, never>>;
+  /** inputs [x] → [values, int32 indices] of the k largest along the last axis, largest first. */
+  topk: { readonly k: number };
+  /** inputs [x] → x converted to `dtype` (float → int truncates toward zero). */
+  cast: { readonly dtype: DType };
+}
+
+export type OpName = keyof OpAttrs;

@@ -1,0 +1,79 @@
+// Making tensors from host data, and moving them between backends.
+
+import type { Backend } from '../backend.js';
+import { dtypeOfArray, isDType, type DType, type TypedArray } from '../dtype.js';
+import { OpError } from '../errors.js';
+import { getBackend } from '../select.js';
+import { checkShape, formatShape, sizeOf, type Shape } from '../shape.js';
+import { Tensor, type NestedArray } from '../tensor.js';
+
+function inferShape(values: NestedArray): number[] {
+  const shape: number[] = [];
+  let level: NestedArray = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  return shape;
+}
+
+function flatten(op: string, values: NestedArray, shape: Shape): number[] {
+  const flat: number[] = [];
+  const walk = (v: NestedArray, axis: number) => {
+    if (axis === shape.length) {
+      if (typeof v !== 'number') throw new OpError(op, `ragged nested array: expected a number at depth ${axis}`);
+      flat.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[axis]) {
+      throw new OpError(op, `ragged nested array: every row at depth ${axis} must have length ${shape[axis]}`);
+    }
+    for (const x of v) walk(x, axis + 1);
+  };
+  walk(values, 0);
+  return flat;
+}
+
+/**
+ * A tensor from host values: a typed array (its dtype is the array's) or numbers (float32 unless
+ * `dtype` says otherwise), flat with `shape`, or nested (shape inferred). On backends that keep
+ * data in host memory a typed array is taken over, not copied: do not mutate it afterwards.
+ */
+export function tensor(values: TypedArray | NestedArray, shape?: Shape, dtype?: DType, backend: Backend = getBackend()): Tensor {
+  const op = 'tensor';
+  if (dtype !== undefined && !isDType(dtype)) throw new OpError(op, `unsupported dtype ${String(dtype)} (supported: float32, int32)`);
+  let data: TypedArray;
+  if (ArrayBuffer.isView(values)) {
+    const arrayType = dtypeOfArray(values);
+    if (!arrayType) throw new OpError(op, `unsupported typed array ${values.constructor.name} (use Float32Array or Int32Array)`);
+    if (dtype !== undefined && dtype !== arrayType) throw new OpError(op, `dtype ${dtype} does not match the ${values.constructor.name} given`);
+    data = values;
+    shape ??= [values.length];
+  } else {
+    const nestedShape = inferShape(values);
+    const numbers = flatten(op, values, nestedShape);
+    shape ??= nestedShape;
+    data = (dtype ?? 'float32') === 'float32' ? Float32Array.from(numbers) : Int32Array.from(numbers, (v) => checkInt32(op, v));
+  }
+  checkShape(op, 'shape', shape);
+  if (sizeOf(shape) !== data.length) {
+    throw new OpError(op, `${data.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} elements)`);
+  }
+  const type = dtypeOfArray(data) as DType;
+  return Tensor.fromStorage(backend, backend.upload(data, type), shape, type);
+}
+
+function checkInt32(op: string, v: number): number {
+  if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw new OpError(op, `${v} is not an int32 value`);
+  return v;
+}
+
+/** A rank-0 tensor holding one number. */
+export function scalar(value: number, dtype: DType = 'float32', backend: Backend = getBackend()): Tensor {
+  return tensor([value], [], dtype, backend);
+}
+
+/** A copy of `t` on another backend (reads it back, then uploads). */
+export async function copyTo(t: Tensor, backend: Backend): Promise<Tensor> {
+  return tensor(await t.data(), t.shape, t.dtype, backend);
+}

@@ -1,0 +1,33 @@
+// The single path from an op to a kernel: look up the kernel for the inputs' backend, run it,
+// wrap what it returns as tensors. Ops call this after validating; nothing else calls kernels.
+
+import type { Backend, OutputSpec } from './backend.js';
+import type { DType } from './dtype.js';
+import { OpError } from './errors.js';
+import type { OpAttrs, OpName } from './opTypes.js';
+import { getKernel } from './registry.js';
+import { sizeOf, type Shape } from './shape.js';
+import { Tensor } from './tensor.js';
+
+export function outputSpec(shape: Shape, dtype: DType): OutputSpec {
+  return { shape, dtype, size: sizeOf(shape) };
+}
+
+/** The backend all inputs live on (ops never move data between backends implicitly). */
+export function commonBackend(op: string, inputs: readonly Tensor[]): Backend {
+  const backend = inputs[0].backend;
+  for (const t of inputs) {
+    t.assertLive(op);
+    if (t.backend !== backend) {
+      throw new OpError(op, `inputs live on different backends (${backend.name} and ${t.backend.name}); move one first`);
+    }
+  }
+  return backend;
+}
+
+export function runOp<Op extends OpName>(op: Op, inputs: readonly Tensor[], attrs: OpAttrs[Op], outputs: readonly OutputSpec[]): Tensor[] {
+  const backend = commonBackend(op, inputs);
+  const kernel = getKernel(backend.name, op);
+  const storages = kernel(backend, inputs.map((t) => t.info()), attrs, outputs);
+  return storages.map((storage, i) => Tensor.fromStorage(backend, storage, outputs[i].shape, outputs[i].dtype));
+}

@@ -1,0 +1,38 @@
+// Registers the CPU backend and its kernels. Importing this module is what makes `cpu` exist.
+
+import { registerKernel } from '../../engine/registry.js';
+import { registerBackend } from '../../engine/select.js';
+import { argmax } from './argmax.js';
+import { CpuBackend } from './backend.js';
+import { binary } from './binary.js';
+import { cast } from './cast.js';
+import { concat } from './concat.js';
+import { cumsum } from './cumsum.js';
+import { gather } from './gather.js';
+import { layerNorm } from './layerNorm.js';
+import { linear } from './linear.js';
+import { matmul } from './matmul.js';
+import { permute } from './permute.js';
+import { scale } from './scale.js';
+import { slice } from './slice.js';
+import { softmax } from './softmax.js';
+import { topk } from './topk.js';
+import { unary } from './unary.js';
+
+registerBackend({ name: 'cpu', priority: 0, create: () => new CpuBackend() });
+
+registerKernel('cpu', 'matmul', matmul);
+registerKernel('cpu', 'linear', linear);
+registerKernel('cpu', 'binary', binary);
+registerKernel('cpu', 'scale', scale);
+registerKernel('cpu', 'unary', unary);
+registerKernel('cpu', 'softmax', softmax);
+registerKernel('cpu', 'layerNorm', layerNorm);
+registerKernel('cpu', 'gather', gather);
+registerKernel('cpu', 'permute', permute);
+registerKernel('cpu', 'slice', slice);
+registerKernel('cpu', 'concat', concat);
+registerKernel('cpu', 'cumsum', cumsum);
+registerKernel('cpu', 'argmax', argmax);
+registerKernel('cpu', 'topk', topk);
+registerKernel('cpu', 'cast', cast);
