@@ -1,0 +1,26 @@
+// RobertaEncoder: N identical layers applied in turn (encoder.layer.0 … encoder.layer.{N-1}).
+
+import type { Tensor } from '../engine/tensor.js';
+import type { RobertaConfig } from './config.js';
+import { RobertaLayer } from './layer.js';
+import type { ParameterStore } from './parameters.js';
+
+export class RobertaEncoder {
+  readonly layer: readonly RobertaLayer[];
+
+  constructor(params: ParameterStore, config: RobertaConfig) {
+    this.layer = Array.from({ length: config.numHiddenLayers }, (_, i) => new RobertaLayer(params, `encoder.layer.${i}`, config));
+  }
+
+  /** Returns the input and every layer's output (hidden states 0…N) and each layer's attention probabilities. */
+  forward(embedded: Tensor, additiveMask: Tensor): { hiddenStates: Tensor[]; attentions: Tensor[] } {
+    const hiddenStates = [embedded];
+    const attentions: Tensor[] = [];
+    for (const layer of this.layer) {
+      const { hidden, probs } = layer.forward(hiddenStates[hiddenStates.length - 1], additiveMask);
+      hiddenStates.push(hidden);
+      attentions.push(probs);
+    }
+    return { hiddenStates, attentions };
+  }
+}

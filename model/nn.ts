@@ -1,0 +1,42 @@
+// The two building blocks with weights that every RoBERTa module is made of, named as in
+// PyTorch (`nn.Linear`, `nn.LayerNorm`) so `...attention.output.dense.weight` maps to a field.
+
+import type { UnaryFn } from '../engine/opTypes.js';
+import * as ops from '../engine/ops/index.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { ParameterStore } from './parameters.js';
+
+export class Linear {
+  readonly weight: Tensor; // [out, in], PyTorch's layout
+  readonly bias: Tensor; // [out]
+
+  constructor(params: ParameterStore, prefix: string, inFeatures: number, outFeatures: number) {
+    this.weight = params.get(`${prefix}.weight`, [outFeatures, inFeatures]);
+    this.bias = params.get(`${prefix}.bias`, [outFeatures]);
+  }
+
+  /** x · Wᵀ + b, with an optional activation fused into the same kernel. */
+  forward(x: Tensor, activation: UnaryFn | null = null): Tensor {
+    return ops.linear(x, this.weight, this.bias, activation);
+  }
+}
+
+export class LayerNorm {
+  readonly weight: Tensor;
+  readonly bias: Tensor;
+
+  constructor(
+    params: ParameterStore,
+    prefix: string,
+    size: number,
+    readonly eps: number,
+  ) {
+    this.weight = params.get(`${prefix}.weight`, [size]);
+    this.bias = params.get(`${prefix}.bias`, [size]);
+  }
+
+  /** LayerNorm(x + residual): the "add & norm" of the transformer, fused. */
+  forward(x: Tensor, residual?: Tensor): Tensor {
+    return ops.layerNorm(x, this.weight, this.bias, this.eps, residual);
+  }
+}

@@ -1,0 +1,60 @@
+// Finding and reading the weights of a Hugging Face model directory. The order of preference is
+// transformers' own: a single safetensors file, then a sharded safetensors index, then PyTorch's
+// `pytorch_model.bin` (safetensors is preferred because it cannot carry code and maps directly to
+// memory).
+
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CheckpointError } from './errors.js';
+import type { HostTensor } from './hostTensor.js';
+import { readSafetensorsFile, safetensorsTensors } from './safetensors.js';
+import { readShardedSafetensors } from './shardedSafetensors.js';
+import { readTorchCheckpoint, type TorchCheckpointOptions } from './torchCheckpoint.js';
+
+export const SAFETENSORS_FILE = 'model.safetensors';
+export const SAFETENSORS_INDEX_FILE = 'model.safetensors.index.json';
+export const PYTORCH_FILE = 'pytorch_model.bin';
+const PYTORCH_INDEX_FILE = 'pytorch_model.bin.index.json';
+
+export type CheckpointFormat = 'safetensors' | 'safetensors-sharded' | 'pytorch';
+
+export interface LoadedCheckpoint {
+  /** HF parameter names → tensors, in file order. */
+  readonly tensors: Map<string, HostTensor>;
+  readonly format: CheckpointFormat;
+  /** The files that were read, as paths joined onto `dir`. */
+  readonly files: string[];
+}
+
+export type LoadCheckpointOptions = TorchCheckpointOptions;
+
+export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
+  const single = join(dir, SAFETENSORS_FILE);
+  if (await exists(single)) {
+    return { tensors: safetensorsTensors(await readSafetensorsFile(single)), format: 'safetensors', files: [single] };
+  }
+  const index = join(dir, SAFETENSORS_INDEX_FILE);
+  if (await exists(index)) {
+    const { tensors, files } = await readShardedSafetensors(index);
+    return { tensors, format: 'safetensors-sharded', files };
+  }
+  const pytorch = join(dir, PYTORCH_FILE);
+  if (await exists(pytorch)) {
+    return { tensors: await readTorchCheckpoint(pytorch, options), format: 'pytorch', files: [pytorch] };
+  }
+  const sharded = (await exists(join(dir, PYTORCH_INDEX_FILE)))
+    ? ` (found ${PYTORCH_INDEX_FILE}: sharded PyTorch checkpoints are not supported, convert them to safetensors)`
+    : '';
+  throw new CheckpointError(
+    `${dir}: no model weights found: looked for ${SAFETENSORS_FILE}, ${SAFETENSORS_INDEX_FILE} and ${PYTORCH_FILE}${sharded}`,
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,36 @@
+// The tiny Hugging Face models in test/fixtures/models and what HF computed for them.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
+import type { HostTensor } from '../../model/weights/hostTensor.js';
+
+export const FIXTURE_MODELS_DIR = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
+export const FIXTURE_MODELS = ['tiny', 'tiny-cls', 'tiny-mlm'] as const;
+export type FixtureModel = (typeof FIXTURE_MODELS)[number];
+
+export function fixtureDir(name: FixtureModel): string {
+  return join(FIXTURE_MODELS_DIR, name);
+}
+
+export function fixtureInputs(name: FixtureModel): { input_ids: number[][]; attention_mask: number[][] } {
+  return JSON.parse(readFileSync(join(fixtureDir(name), 'inputs.json'), 'utf8'));
+}
+
+/** Every tensor HF's forward produced (inputs, position ids, hidden states, attentions, outputs). */
+export function fixtureExpected(name: FixtureModel): Map<string, HostTensor> {
+  const file = join(fixtureDir(name), 'expected.safetensors');
+  return safetensorsTensors(parseSafetensors(readFileSync(file), file));
+}
+
+/** max |a − b| over all elements; Infinity when lengths differ or anything is NaN. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= max)) max = Number.isNaN(d) ? Infinity : d;
+  }
+  return max;
+}
