@@ -1,5 +1,27 @@
-// roberta-ts: the public entry point. Importing it registers the CPU reference backend.
+// roberta-ts: the public entry point. Importing it registers the backends (the CPU reference
+// always; device backends are created only when selected).
 
 import './kernels/cpu/register.js';
 
 export * from './engine/index.js';
+export { fromPretrained, architectureOf, type FromPretrainedOptions } from './model/fromPretrained.js';
+export {
+  RobertaModel,
+  RobertaForSequenceClassification,
+  RobertaForMaskedLM,
+  FLOAT32_MIN,
+  type AnyRobertaModel,
+  type ForwardOptions,
+  type RobertaArchitecture,
+  type RobertaOutput,
+} from './model/roberta.js';
+export { InputError, type IdMatrix, type ModelInputs } from './model/inputs.js';
+export { loadRobertaConfig, parseRobertaConfig, ConfigError, type RobertaConfig } from './model/config.js';
+export { loadCheckpoint, type LoadedCheckpoint } from './model/weights/load.js';
+export { CheckpointError } from './model/weights/errors.js';
+export { encodeSafetensors } from './model/weights/safetensorsWriter.js';
+export { exportOnnx, type ExportOnnxOptions, type ExportOnnxResult } from './model/onnx/export.js';
+export * from './tokenizer/index.js';
+export { pipeline, type PipelineTask, type PipelineOptions, type ClassificationResult, type FillMaskResult, type EmbedOptions } from './pipelines/pipeline.js';
+export { AutoModel, AutoTokenizer } from './pipelines/auto.js';
+export { resolveModelDir, downloadRobertaSnapshot, HubError, type HubOptions } from './hub/download.js';

@@ -7,7 +7,7 @@ export type { BinaryOp, OpAttrs, OpName, UnaryFn } from './opTypes.js';
 export { UNARY_FNS } from './opTypes.js';
 export * as ops from './ops/index.js';
 export { getKernel, registerKernel, registeredOps, type Kernel } from './registry.js';
-export { keep, tidy, type TensorContainer } from './scope.js';
+export { keep, tidy } from './scope.js';
 export {
   disposeBackends,
   getBackend,

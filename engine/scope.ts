@@ -17,9 +17,6 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
-/** Whatever `tidy`'s function may return: tensors, possibly in arrays or plain objects. */
-export type TensorContainer = Tensor | undefined | null | void | number | string | boolean | TensorContainer[] | { [key: string]: TensorContainer };
-
 function collect(value: unknown, into: Set<Tensor>, isTensor: (v: unknown) => v is Tensor): void {
   if (isTensor(value)) into.add(value);
   else if (Array.isArray(value)) for (const v of value) collect(v, into, isTensor);
@@ -35,7 +32,8 @@ export function setTensorCheck(check: (v: unknown) => v is Tensor): void {
   tensorCheck = check;
 }
 
-export function tidy<T extends TensorContainer>(fn: () => T): T {
+/** `fn` may return tensors directly or inside arrays and plain objects; those are kept. */
+export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;

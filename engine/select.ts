@@ -88,7 +88,9 @@ export function getBackend(): Backend {
   if (current) return current;
   const cpu = factories.get('cpu');
   if (!cpu) throw new Error('no backend set and the cpu backend is not registered (import "roberta-ts")');
-  const backend = cpu.create();
+  // Reuse the instance `getBackendByName('cpu')` may have made: tensors on two CPU instances
+  // could not be mixed in one op.
+  const backend = instances.get('cpu') ?? cpu.create();
   if (backend instanceof Promise) throw new Error('the cpu backend must be created synchronously');
   instances.set('cpu', backend);
   current = backend;

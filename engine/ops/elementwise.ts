@@ -3,7 +3,7 @@
 import { isDType, type DType } from '../dtype.js';
 import { OpError } from '../errors.js';
 import { UNARY_FNS, type BinaryOp, type UnaryFn } from '../opTypes.js';
-import { outputSpec, runOp } from '../run.js';
+import { commonBackend, outputSpec, runOp } from '../run.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { expectDType, expectFinite, expectTensor } from './check.js';
@@ -17,6 +17,7 @@ function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Tensor {
   const ta = typeof a === 'number' ? scalar(a, other.dtype, other.backend) : expectTensor(op, 'a', a);
   const tb = typeof b === 'number' ? scalar(b, other.dtype, other.backend) : expectTensor(op, 'b', b);
   if (ta.dtype !== tb.dtype) throw new OpError(op, `operands must have the same dtype: a is ${ta.dtype}, b is ${tb.dtype}`);
+  commonBackend(op, [ta, tb]); // checked here so the error names `add`, not the `binary` kernel
   const shape = broadcastShapes(op, ta.shape, tb.shape);
   try {
     return runOp('binary', [ta, tb], { op }, [outputSpec(shape, ta.dtype)])[0];
@@ -53,7 +54,7 @@ export function checkUnaryFn(op: string, fn: string): asserts fn is UnaryFn {
 /** Applies one of the elementwise functions of `UnaryFn` (float32). */
 export function unary(x: Tensor, fn: UnaryFn): Tensor {
   expectTensor(fn, 'x', x);
-  checkUnaryFn(fn, fn);
+  checkUnaryFn('unary', fn);
   expectDType(fn, 'x', x, 'float32');
   return runOp('unary', [x], { fn }, [outputSpec(x.shape, 'float32')])[0];
 }

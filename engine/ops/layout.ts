@@ -14,8 +14,10 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   if (inferred > 1) throw new OpError(op, `at most one dimension may be -1, got ${formatShape(shape)}`);
   const known = sizeOf(shape.filter((d) => d !== -1));
   const resolved = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
-  checkShape(op, 'new shape', resolved);
-  if (sizeOf(resolved) !== x.size) {
+  // A −1 that does not come out whole means the sizes differ (not that the shape is malformed).
+  const inferredWhole = resolved.every((d, i) => shape[i] !== -1 || Number.isInteger(d));
+  if (inferredWhole) checkShape(op, 'new shape', resolved);
+  if (!inferredWhole || sizeOf(resolved) !== x.size) {
     throw new OpError(op, `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
   }
   return x.viewAs(resolved);

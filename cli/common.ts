@@ -1,0 +1,33 @@
+// Flags and helpers several commands share.
+
+import { UsageError, type CommandIO, type FlagSpec, type ParsedArgs } from './command.js';
+import { registeredBackends } from '../engine/select.js';
+import type { BackendPreference } from '../engine/select.js';
+
+export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  help: { type: 'boolean', description: 'show this help' },
+  verbose: { type: 'boolean', description: 'print diagnostics, and stack traces on errors' },
+  quiet: { type: 'boolean', description: 'print nothing but results (no progress bars)' },
+};
+
+export const BACKEND_FLAG: FlagSpec = { type: 'string', description: 'auto | cpu | webgpu | gpujs | wasm', default: 'auto' };
+
+export function backendPreference(args: ParsedArgs, fallback: BackendPreference = 'auto'): BackendPreference {
+  const value = args.flags.backend;
+  if (value === undefined) return fallback;
+  const known = ['auto', ...registeredBackends()];
+  if (typeof value !== 'string' || !known.includes(value)) {
+    throw new UsageError(`--backend must be one of ${known.join(', ')}, got "${String(value)}"`);
+  }
+  return value as BackendPreference;
+}
+
+/** A logger for --verbose diagnostics (stderr), or undefined. */
+export function verboseLog(args: ParsedArgs, io: CommandIO): ((line: string) => void) | undefined {
+  return args.flags.verbose === true ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
+}
+
+export const MODEL_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  backend: BACKEND_FLAG,
+  revision: { type: 'string', description: 'Hub revision: branch, tag or commit', default: 'main' },
+};

@@ -1,0 +1,79 @@
+// `roberta forward`: run the model on ids from a JSON file and save every output under Hugging
+// Face's names in a safetensors file — the contract external parity suites check us with.
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { fromPretrained } from '../model/fromPretrained.js';
+import { InputError, type IdMatrix, type ModelInputs } from '../model/inputs.js';
+import type { Tensor } from '../engine/tensor.js';
+import { encodeSafetensors, type SafetensorsWriteTensor } from '../model/weights/safetensorsWriter.js';
+import { flagIsSet, requireString } from './args.js';
+import type { CliCommand } from './command.js';
+import { BACKEND_FLAG, backendPreference, COMMON_FLAGS } from './common.js';
+import { resolveModel } from './resolveModel.js';
+
+function parseInputs(text: string, file: string): ModelInputs {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new InputError(`${file} must hold an object {"input_ids": [[...]], "attention_mask"?: [[...]], "token_type_ids"?: [[...]]}`);
+  }
+  const record = json as Record<string, unknown>;
+  if (!('input_ids' in record)) throw new InputError(`${file} has no "input_ids"`);
+  return {
+    inputIds: record.input_ids as IdMatrix,
+    attentionMask: record.attention_mask as IdMatrix | undefined,
+    tokenTypeIds: record.token_type_ids as IdMatrix | undefined,
+  };
+}
+
+async function f32(t: Tensor): Promise<SafetensorsWriteTensor> {
+  return { dtype: 'F32', shape: t.shape, data: await t.data() };
+}
+
+export const forwardCommand: CliCommand = {
+  name: 'forward',
+  summary: 'run the model on token ids and write every output to a safetensors file',
+  usage: ['forward --model DIR --inputs FILE.json --out FILE.safetensors [--backend B] [--hidden-states] [--attentions]'],
+  examples: [
+    'roberta forward --model ./my-model --inputs ids.json --out outputs.safetensors --hidden-states',
+    'echo \'{"input_ids": [[0, 31414, 232, 2]]}\' > ids.json && roberta forward --model roberta-base --inputs ids.json --out out.safetensors',
+  ],
+  flags: {
+    model: { type: 'string', description: 'model directory or Hugging Face id' },
+    inputs: { type: 'string', description: 'JSON file {"input_ids": [[...]], "attention_mask"?: [[...]], "token_type_ids"?: [[...]]}' },
+    out: { type: 'string', description: 'safetensors file to write' },
+    backend: { ...BACKEND_FLAG, default: 'cpu' },
+    'hidden-states': { type: 'boolean', description: 'also write hidden_states.0…N' },
+    attentions: { type: 'boolean', description: 'also write attentions.0…N-1' },
+    revision: { type: 'string', description: 'Hub revision (branch, tag or commit)', default: 'main' },
+    ...COMMON_FLAGS,
+  },
+  async run(args, io) {
+    const backend = backendPreference(args, 'cpu');
+    const inputsFile = requireString(args, 'inputs');
+    const outFile = requireString(args, 'out');
+    const dir = await resolveModel(args, io);
+    const inputs = parseInputs(await readFile(inputsFile, 'utf8'), inputsFile);
+    const log = flagIsSet(args, 'verbose') ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
+    const model = await fromPretrained(dir, { backend, log });
+    try {
+      const out = model.forward(inputs, { outputHiddenStates: flagIsSet(args, 'hidden-states'), outputAttentions: flagIsSet(args, 'attentions') });
+      const tensors: Record<string, SafetensorsWriteTensor> = { last_hidden_state: await f32(out.lastHiddenState) };
+      if (out.poolerOutput) tensors.pooler_output = await f32(out.poolerOutput);
+      if (out.logits) tensors.logits = await f32(out.logits);
+      for (const [i, t] of (out.hiddenStates ?? []).entries()) tensors[`hidden_states.${i}`] = await f32(t);
+      for (const [i, t] of (out.attentions ?? []).entries()) tensors[`attentions.${i}`] = await f32(t);
+      await writeFile(outFile, encodeSafetensors(tensors, { format: 'pt', producer: 'roberta-ts' }));
+      const all = [out.lastHiddenState, out.poolerOutput, out.logits, ...(out.hiddenStates ?? []), ...(out.attentions ?? [])];
+      for (const t of all) t?.dispose();
+      if (!flagIsSet(args, 'quiet')) io.stderr.write(`wrote ${Object.keys(tensors).length} tensors to ${outFile} (backend ${model.backend.name})\n`);
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  },
+};

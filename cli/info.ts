@@ -1,0 +1,47 @@
+// `roberta info`: which backends work here, what `auto` picks, and the GPU adapter's details.
+
+import { cpus } from 'node:os';
+import { getBackendByName, registeredBackends, selectBackend } from '../engine/select.js';
+import { flagIsSet } from './args.js';
+import type { CliCommand } from './command.js';
+import { COMMON_FLAGS } from './common.js';
+
+interface Describable {
+  /** Backends with a device say what it is (adapter vendor, features, limits). */
+  adapterReport?(): unknown;
+}
+
+export const infoCommand: CliCommand = {
+  name: 'info',
+  summary: 'show the backends available here, the adapter, and what --backend auto picks',
+  usage: ['info [--json]'],
+  examples: ['roberta info', 'VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json roberta info --json'],
+  flags: { json: { type: 'boolean', description: 'print one JSON object' }, ...COMMON_FLAGS },
+  async run(args, io) {
+    const backends: Record<string, unknown> = {};
+    for (const name of registeredBackends()) {
+      try {
+        const backend = (await getBackendByName(name)) as Awaited<ReturnType<typeof getBackendByName>> & Describable;
+        backends[name] = { available: true, description: backend.description, adapter: backend.adapterReport?.() };
+      } catch (error) {
+        backends[name] = { available: false, reason: (error as Error).message };
+      }
+    }
+    const auto = await selectBackend('auto').then(
+      ({ report }) => report,
+      (error: Error) => ({ chosen: null, lines: [error.message] }),
+    );
+    const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpu: cpus()[0]?.model };
+    if (flagIsSet(args, 'json')) {
+      io.stdout.write(`${JSON.stringify({ machine, backends, auto })}\n`);
+      return 0;
+    }
+    io.stdout.write(`machine: Node ${machine.node}, ${machine.platform}, ${machine.cpus} × ${machine.cpu}\n\nbackends:\n`);
+    for (const [name, info] of Object.entries(backends) as [string, { available: boolean; description?: string; reason?: string; adapter?: unknown }][]) {
+      io.stdout.write(`  ${name}: ${info.available ? info.description : `unavailable — ${info.reason}`}\n`);
+      if (info.adapter) io.stdout.write(`${JSON.stringify(info.adapter, null, 2).replace(/^/gm, '      ')}\n`);
+    }
+    io.stdout.write(`\n--backend auto:\n${auto.lines.map((l) => `  ${l}`).join('\n')}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,59 @@
+// A checkpoint's parameters by their Hugging Face names, on the host. Every parameter is asked
+// for by name and expected shape; a missing or misshaped tensor is an error naming both (never a
+// silent random init). Names are tried with and without the `roberta.` prefix, since bare
+// `RobertaModel` checkpoints have none and task models put the encoder under it. What was never
+// asked for is reported as unused. The model (parameters.ts) uploads what this finds; the ONNX
+// exporter copies it into a file.
+
+import { formatShape, sameShape, type Shape } from '../engine/shape.js';
+import type { HostTensor } from './weights/hostTensor.js';
+
+export class MissingWeightError extends Error {
+  override readonly name = 'MissingWeightError';
+}
+
+export interface HostParameter {
+  /** The checkpoint key it was found under (used as the initializer name). */
+  readonly key: string;
+  readonly data: Float32Array;
+}
+
+export class HostParameters {
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly tensors: ReadonlyMap<string, HostTensor>,
+    /** Where the weights came from, for error messages. */
+    readonly source: string,
+  ) {}
+
+  has(name: string): boolean {
+    return this.find(name) !== undefined;
+  }
+
+  get(name: string, shape: Shape): HostParameter {
+    const key = this.find(name);
+    if (key === undefined) {
+      throw new MissingWeightError(`${this.source}: missing tensor "${name}" (expected shape ${formatShape(shape)}, float32)`);
+    }
+    const tensor = this.tensors.get(key) as HostTensor;
+    if (!sameShape(tensor.shape, shape)) {
+      throw new MissingWeightError(`${this.source}: tensor "${key}" has shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`);
+    }
+    if (!(tensor.data instanceof Float32Array)) {
+      throw new MissingWeightError(`${this.source}: tensor "${key}" is ${tensor.dtype}, expected a floating-point tensor`);
+    }
+    this.used.add(key);
+    return { key, data: tensor.data };
+  }
+
+  /** Keys in the checkpoint that no module asked for (e.g. a pooler a task model does not use). */
+  unusedKeys(): string[] {
+    return [...this.tensors.keys()].filter((k) => !this.used.has(k)).sort();
+  }
+
+  private find(name: string): string | undefined {
+    for (const key of [name, `roberta.${name}`]) if (this.tensors.has(key)) return key;
+    return undefined;
+  }
+}

@@ -1,0 +1,59 @@
+// `exportOnnx`: a Hugging Face RoBERTa directory (config.json + weights) → one self-contained
+// .onnx file that ONNX Runtime, Triton Inference Server or Text Embeddings Inference can serve.
+// See README.md in this directory for the hand-off.
+
+import { writeFile } from 'node:fs/promises';
+import { loadRobertaConfig } from '../config.js';
+import { architectureOf } from '../fromPretrained.js';
+import type { RobertaArchitecture } from '../roberta.js';
+import { loadCheckpoint } from '../weights/load.js';
+import { OnnxSizeError, PROTOBUF_MAX_BYTES } from './graphBuilder.js';
+import { HostParameters } from '../hostParameters.js';
+import { encodeModel } from './onnxProto.js';
+import { buildRobertaModel, OPSET_VERSION } from './robertaGraph.js';
+
+export interface ExportOnnxOptions {
+  /** Export this class instead of the one config.architectures names. */
+  readonly architecture?: RobertaArchitecture;
+  /** Add a `token_type_ids` input (default: none; the graph uses zeros, HF's default). */
+  readonly tokenTypeIds?: boolean;
+  /** Also output `hidden_states.0` … `hidden_states.N` (embeddings and every layer's output). */
+  readonly hiddenStates?: boolean;
+  /** Also output `attentions.0` … `attentions.{N-1}` (every layer's attention probabilities). */
+  readonly attentions?: boolean;
+  /** Called with diagnostics: the weight files read, unused checkpoint tensors. */
+  readonly log?: (line: string) => void;
+}
+
+export interface ExportOnnxResult {
+  /** Size of the written file. */
+  readonly bytes: number;
+  readonly nodes: number;
+  readonly initializers: number;
+}
+
+export async function exportOnnx(dir: string, outFile: string, options: ExportOnnxOptions = {}): Promise<ExportOnnxResult> {
+  const log = options.log ?? (() => {});
+  const config = await loadRobertaConfig(dir);
+  const architecture = options.architecture ?? architectureOf(config);
+  const checkpoint = await loadCheckpoint(dir);
+  log(`weights: ${checkpoint.format} (${checkpoint.files.join(', ')}), ${checkpoint.tensors.size} tensors`);
+  const params = new HostParameters(checkpoint.tensors, checkpoint.files.join(', '));
+  const model = buildRobertaModel(params, config, {
+    architecture,
+    tokenTypeIds: options.tokenTypeIds,
+    hiddenStates: options.hiddenStates,
+    attentions: options.attentions,
+  });
+  const unused = params.unusedKeys();
+  if (unused.length > 0) log(`unused checkpoint tensors (${unused.length}): ${unused.join(', ')}`);
+
+  const encoded = encodeModel(model);
+  if (encoded.byteLength > PROTOBUF_MAX_BYTES) {
+    throw new OnnxSizeError(`${architecture} from ${dir} encodes to ${encoded.byteLength.toLocaleString('en-US')} bytes`, PROTOBUF_MAX_BYTES);
+  }
+  // The chunks reference the weights in place: written one after another, never joined in memory.
+  await writeFile(outFile, encoded.finish());
+  log(`${outFile}: ${architecture}, opset ${OPSET_VERSION}, ${model.graph.nodes.length} nodes, ${model.graph.initializers.length} initializers`);
+  return { bytes: encoded.byteLength, nodes: model.graph.nodes.length, initializers: model.graph.initializers.length };
+}

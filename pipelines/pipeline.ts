@@ -1,0 +1,201 @@
+// pipeline(task, model): tokenizer + model + the task's post-processing, returning the shapes
+// Hugging Face's pipelines return. Inputs are batched with padding; every tensor a call creates
+// is disposed before it returns.
+
+import type { Tensor } from '../engine/tensor.js';
+import * as ops from '../engine/ops/index.js';
+import { resolveModelDir, type HubOptions } from '../hub/download.js';
+import { fromPretrained, type FromPretrainedOptions } from '../model/fromPretrained.js';
+import type { AnyRobertaModel } from '../model/roberta.js';
+import { loadTokenizer, type RobertaTokenizer } from '../tokenizer/index.js';
+import { applyScoreFunction, defaultScoreFunction, topIndices, type ScoreFunction } from './scores.js';
+
+export type PipelineTask = 'text-classification' | 'fill-mask' | 'feature-extraction';
+export type PipelineOptions = HubOptions & FromPretrainedOptions & {
+  /** Texts per forward pass (default 8). */
+  readonly batchSize?: number;
+};
+
+export interface ClassificationResult {
+  readonly label: string;
+  readonly score: number;
+}
+export interface ClassifyOptions {
+  /** How many labels per text, best first (default 1); null for all. */
+  readonly topK?: number | null;
+  /** Default: sigmoid for multi-label models, softmax otherwise (config.problem_type). */
+  readonly functionToApply?: ScoreFunction;
+}
+
+export interface FillMaskResult {
+  readonly score: number;
+  readonly token: number;
+  readonly token_str: string;
+  readonly sequence: string;
+}
+export interface FillMaskOptions {
+  /** Candidates per mask, best first (default 5). */
+  readonly topK?: number;
+}
+
+export interface EmbedOptions {
+  /** 'none': one vector per token (HF's feature-extraction); 'cls': the <s> vector; 'mean': the mean over real tokens. */
+  readonly pooling?: 'none' | 'cls' | 'mean';
+  /** Scale each pooled vector to unit L2 norm. */
+  readonly normalize?: boolean;
+}
+
+abstract class BasePipeline {
+  constructor(
+    readonly tokenizer: RobertaTokenizer,
+    readonly model: AnyRobertaModel,
+    protected readonly batchSize: number,
+  ) {}
+
+  /** The longest input the model takes, special tokens included. */
+  protected get maxLength(): number {
+    const c = this.model.config;
+    return c.maxPositionEmbeddings - c.padTokenId - 1;
+  }
+
+  /** Runs `each` on batches of `texts`, padded to the longest and truncated to what the model takes. */
+  protected async batched<R>(texts: readonly string[], each: (batch: { ids: number[][]; mask: number[][]; out: ReturnType<AnyRobertaModel['forward']> }) => Promise<R[]>): Promise<R[]> {
+    const results: R[] = [];
+    for (let start = 0; start < texts.length; start += this.batchSize) {
+      const chunk = texts.slice(start, start + this.batchSize);
+      const enc = this.tokenizer.encodeBatch(chunk, { padding: 'longest', truncation: true, maxLength: this.maxLength });
+      const out = this.model.forward({ inputIds: enc.inputIds, attentionMask: enc.attentionMask });
+      try {
+        results.push(...(await each({ ids: enc.inputIds, mask: enc.attentionMask, out })));
+      } finally {
+        for (const t of [out.lastHiddenState, out.poolerOutput, out.logits]) t?.dispose();
+      }
+    }
+    return results;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+function checkTexts(task: string, input: unknown): string[] {
+  const texts = typeof input === 'string' ? [input] : input;
+  if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) {
+    throw new TypeError(`${task}: expected a string or an array of strings`);
+  }
+  return texts;
+}
+
+export class TextClassificationPipeline extends BasePipeline {
+  async run(input: string, options?: ClassifyOptions): Promise<ClassificationResult[]>;
+  async run(input: readonly string[], options?: ClassifyOptions): Promise<ClassificationResult[][]>;
+  async run(input: string | readonly string[], options: ClassifyOptions = {}): Promise<ClassificationResult[] | ClassificationResult[][]> {
+    const texts = checkTexts('text-classification', input);
+    const config = this.model.config;
+    const fn = options.functionToApply ?? defaultScoreFunction(config.problemType, config.numLabels);
+    const k = options.topK === null ? config.numLabels : Math.min(options.topK ?? 1, config.numLabels);
+    const results = await this.batched(texts, async ({ out }) => {
+      const logits = await (out.logits as Tensor).data(); // [batch, labels]
+      const rows: ClassificationResult[][] = [];
+      for (let r = 0; r < logits.length / config.numLabels; r++) {
+        const scores = applyScoreFunction(fn, logits.subarray(r * config.numLabels, (r + 1) * config.numLabels));
+        rows.push(topIndices(scores, k).map((i) => ({ label: config.id2label[i], score: scores[i] })));
+      }
+      return rows;
+    });
+    return typeof input === 'string' ? results[0] : results;
+  }
+}
+
+export class FillMaskPipeline extends BasePipeline {
+  /** One list of candidates per `<mask>` in each text (a text with one mask gives one list). */
+  async run(input: string | readonly string[], options: FillMaskOptions = {}): Promise<FillMaskResult[][][]> {
+    const texts = checkTexts('fill-mask', input);
+    const maskId = this.tokenizer.specialTokens.mask?.id;
+    if (maskId === undefined) throw new Error('fill-mask: this tokenizer has no mask token');
+    const vocab = this.model.config.vocabSize;
+    const k = Math.min(options.topK ?? 5, vocab);
+    return this.batched(texts, async ({ ids, out }) => {
+      const seq = ids[0].length;
+      const where = ids.flatMap((row, r) => row.flatMap((id, s) => (id === maskId ? [[r, s] as const] : [])));
+      const missing = ids.findIndex((row) => !row.includes(maskId));
+      if (missing >= 0) throw new Error(`fill-mask: no <mask> token in input ${JSON.stringify(texts[missing])}`);
+      // Read back only the masked rows of the [batch, seq, vocab] logits, not the whole tensor.
+      const flat = ops.reshape(out.logits as Tensor, [ids.length * seq, vocab]);
+      const rowIds = ops.tensor(Int32Array.from(where.map(([r, s]) => r * seq + s)), [where.length], 'int32', flat.backend);
+      const picked = ops.gather(flat, rowIds);
+      const logits = await picked.data();
+      for (const t of [flat, rowIds, picked]) t.dispose();
+      const perText: FillMaskResult[][][] = ids.map(() => []);
+      where.forEach(([r, s], m) => {
+        const scores = applyScoreFunction('softmax', logits.subarray(m * vocab, (m + 1) * vocab));
+        perText[r].push(
+          topIndices(scores, k).map((token) => {
+            const filled = ids[r].map((id, j) => (j === s ? token : id)).filter((_, j) => ids[r][j] !== this.model.config.padTokenId || j === s);
+            return {
+              score: scores[token],
+              token,
+              token_str: this.tokenizer.decode([token]),
+              sequence: this.tokenizer.decode(filled, { skipSpecialTokens: true }),
+            };
+          }),
+        );
+      });
+      return perText;
+    });
+  }
+}
+
+export class FeatureExtractionPipeline extends BasePipeline {
+  /** Per text: token vectors [tokens][hidden] (pooling 'none'), or one vector [hidden]. */
+  async run(input: string | readonly string[], options: EmbedOptions = {}): Promise<number[][][] | number[][]> {
+    const texts = checkTexts('feature-extraction', input);
+    const pooling = options.pooling ?? 'none';
+    const hidden = this.model.config.hiddenSize;
+    const rows = await this.batched(texts, async ({ mask, out }) => {
+      const h = await out.lastHiddenState.data(); // [batch, seq, hidden]
+      const seq = mask[0].length;
+      return mask.map((m, r) => {
+        const vector = (s: number) => Array.from(h.subarray((r * seq + s) * hidden, (r * seq + s + 1) * hidden));
+        const real = m.flatMap((v, s) => (v === 1 ? [s] : []));
+        if (pooling === 'none') return real.map(vector);
+        const pooled = pooling === 'cls' ? vector(0) : real.map(vector).reduce((acc, v) => acc.map((a, i) => a + v[i] / real.length), new Array<number>(hidden).fill(0));
+        return [options.normalize ? unitLength(pooled) : pooled];
+      });
+    });
+    return pooling === 'none' ? rows : rows.map((r) => r[0]);
+  }
+}
+
+function unitLength(v: number[]): number[] {
+  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  return norm === 0 ? v : v.map((x) => x / norm);
+}
+
+const TASKS = {
+  'text-classification': { Pipeline: TextClassificationPipeline, architecture: 'RobertaForSequenceClassification' },
+  'fill-mask': { Pipeline: FillMaskPipeline, architecture: 'RobertaForMaskedLM' },
+  'feature-extraction': { Pipeline: FeatureExtractionPipeline, architecture: undefined },
+} as const;
+
+export type PipelineFor<T extends PipelineTask> = InstanceType<(typeof TASKS)[T]['Pipeline']>;
+
+export async function pipeline<T extends PipelineTask>(task: T, modelIdOrDir: string, options: PipelineOptions = {}): Promise<PipelineFor<T>> {
+  const spec = TASKS[task];
+  if (!spec) throw new Error(`pipeline: unknown task "${String(task)}" (supported: ${Object.keys(TASKS).join(', ')})`);
+  const batchSize = options.batchSize ?? 8;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`pipeline: batchSize must be a positive integer, got ${batchSize}`);
+  const dir = await resolveModelDir(modelIdOrDir, options);
+  const tokenizer = await loadTokenizer(dir);
+  const model = await fromPretrained(dir, options);
+  if (spec.architecture && model.architecture !== spec.architecture) {
+    model.dispose();
+    throw new Error(`pipeline: ${task} needs a ${spec.architecture}, but ${modelIdOrDir} is a ${model.architecture}`);
+  }
+  if (tokenizer.vocabSize > model.config.vocabSize) {
+    model.dispose();
+    throw new Error(`pipeline: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${model.config.vocabSize}`);
+  }
+  return new spec.Pipeline(tokenizer, model, batchSize) as PipelineFor<T>;
+}

@@ -1,0 +1,381 @@
+// The table of cases every backend's kernels are checked on against the CPU reference. Each case
+// makes host inputs from a seeded generator and applies one op, so a failure names one kernel.
+//
+// Shapes are deliberately awkward: sizes that are not multiples of any tile or workgroup (1, 3,
+// 17, 33, 65, 127), size-1 axes, broadcasting, long reductions (K = 1000, 2048; rows of 513), and
+// the shapes RoBERTa itself uses (12 heads of 32, hidden 768). Values include exact ties (which
+// index wins must be deterministic), saturating extremes, masks at the float32 minimum and −∞.
+
+import { ops, UNARY_FNS, sizeOf, type BinaryOp, type DType, type OpName, type Shape, type Tensor, type TypedArray } from '../../engine/index.js';
+import type { MatmulOptions } from '../../engine/ops/linalg.js';
+import type { Random } from './random.js';
+
+/** Host data for one input, uploaded to each backend. */
+export interface HostTensor {
+  readonly data: TypedArray;
+  readonly shape: Shape;
+}
+
+export interface ParityCase {
+  /** The test's name; also seeds its inputs. */
+  readonly name: string;
+  /** The kernel under test: the key of per-op tolerance overrides. */
+  readonly op: OpName;
+  readonly inputs: (random: Random) => HostTensor[];
+  /** Applies the op to the uploaded inputs (in `inputs` order). */
+  readonly run: (inputs: Tensor[]) => Tensor | Tensor[];
+}
+
+/** The float32 minimum Hugging Face fills masked attention scores with (torch.finfo(float32).min). */
+export const FLOAT32_MIN = -3.4028234663852886e38;
+
+const fmt = (shape: Shape) => `[${shape.join(',')}]`;
+
+const floats = (random: Random, shape: Shape, lo = -1, hi = 1): HostTensor => ({ data: random.floats(sizeOf(shape), lo, hi), shape });
+const ints = (random: Random, shape: Shape, lo: number, hi: number): HostTensor => ({ data: random.ints(sizeOf(shape), lo, hi), shape });
+const fixed = (values: readonly number[], shape: Shape, dtype: DType = 'float32'): HostTensor => ({
+  data: dtype === 'float32' ? Float32Array.from(values) : Int32Array.from(values),
+  shape,
+});
+const picked = (random: Random, shape: Shape, choices: readonly number[], dtype: DType = 'float32'): HostTensor =>
+  fixed(random.pick(sizeOf(shape), choices), shape, dtype);
+
+// ---- matmul ---------------------------------------------------------------------------------
+
+function matmulCase(aShape: Shape, bShape: Shape, options: MatmulOptions = {}): ParityCase {
+  const flags = [options.transposeA && 'transposeA', options.transposeB && 'transposeB'].filter(Boolean).join(', ');
+  return {
+    name: `matmul ${fmt(aShape)} × ${fmt(bShape)}${flags ? ` (${flags})` : ''}`,
+    op: 'matmul',
+    inputs: (r) => [floats(r, aShape), floats(r, bShape)],
+    run: ([a, b]) => ops.matmul(a, b, options),
+  };
+}
+
+const matmulCases: ParityCase[] = [
+  matmulCase([1, 1], [1, 1]),
+  matmulCase([3, 17], [17, 33]),
+  matmulCase([65, 127], [127, 33]),
+  matmulCase([127, 1], [1, 65]),
+  matmulCase([1, 65], [65, 1]),
+  matmulCase([1, 1000], [1000, 3]),
+  matmulCase([5, 2048], [2048, 7]),
+  matmulCase([3, 17, 33], [3, 33, 5]),
+  matmulCase([2, 3, 17, 9], [9, 33]),
+  matmulCase([2, 1, 5, 7], [1, 3, 7, 4]),
+  matmulCase([1, 1, 1], [1, 1, 1]),
+  matmulCase([3, 33, 17], [3, 33, 5], { transposeA: true }),
+  matmulCase([4, 17, 65], [4, 33, 65], { transposeB: true }),
+  matmulCase([2, 65, 3], [127, 65], { transposeA: true, transposeB: true }),
+  matmulCase([2, 1, 16, 32], [1, 3, 16, 32], { transposeB: true }),
+  // RoBERTa attention, one sequence of 16 tokens: scores q·kᵀ, then probabilities · v.
+  matmulCase([1, 12, 16, 32], [1, 12, 16, 32], { transposeB: true }),
+  matmulCase([1, 12, 16, 16], [1, 12, 16, 32]),
+];
+
+// ---- linear ---------------------------------------------------------------------------------
+
+function linearCase(xShape: Shape, outFeatures: number, withBias: boolean, activation: (typeof UNARY_FNS)[number] | null = null): ParityCase {
+  const inFeatures = xShape[xShape.length - 1];
+  const parts = [withBias ? 'bias' : 'no bias', activation ?? ''].filter(Boolean).join(', ');
+  return {
+    name: `linear ${fmt(xShape)} · [${outFeatures},${inFeatures}]ᵀ (${parts})`,
+    op: 'linear',
+    inputs: (r) => [floats(r, xShape), floats(r, [outFeatures, inFeatures]), ...(withBias ? [floats(r, [outFeatures])] : [])],
+    run: ([x, w, b]) => ops.linear(x, w, b, activation),
+  };
+}
+
+const linearCases: ParityCase[] = [
+  linearCase([3, 17], 33, false),
+  linearCase([3, 17], 33, true),
+  linearCase([17], 5, true),
+  linearCase([1, 1], 1, true),
+  linearCase([2, 768], 3, true),
+  ...UNARY_FNS.map((fn) => linearCase([2, 5, 65], 127, true, fn)),
+  linearCase([1, 3, 33], 17, false, 'gelu'),
+];
+
+// ---- binary ---------------------------------------------------------------------------------
+
+const BINARY: Record<BinaryOp, (a: Tensor | number, b: Tensor | number) => Tensor> = {
+  add: ops.add,
+  sub: ops.sub,
+  mul: ops.mul,
+  div: ops.div,
+  equal: ops.equal,
+  notEqual: ops.notEqual,
+};
+
+function binaryCase(op: BinaryOp, detail: string, inputs: (r: Random) => HostTensor[], run?: (inputs: Tensor[]) => Tensor): ParityCase {
+  return { name: `binary ${op} ${detail}`, op: 'binary', inputs, run: run ?? (([a, b]) => BINARY[op](a, b)) };
+}
+
+/** Divisors kept away from zero, so a float32 kernel's division is well conditioned. */
+const divisors = (r: Random, shape: Shape): HostTensor => ({
+  data: Float32Array.from({ length: sizeOf(shape) }, () => (r.next() < 0.5 ? -1 : 1) * r.uniform(0.5, 2)),
+  shape,
+});
+const TIES = [-1, 0, 0.5, 2];
+
+const binaryCases: ParityCase[] = [
+  binaryCase('add', '[3,17] + [3,17]', (r) => [floats(r, [3, 17]), floats(r, [3, 17])]),
+  binaryCase('add', '[2,1,5] + [3,1] (broadcast both)', (r) => [floats(r, [2, 1, 5]), floats(r, [3, 1])]),
+  binaryCase('add', '[2,3,4] + 2.5 (number)', (r) => [floats(r, [2, 3, 4])], ([a]) => ops.add(a, 2.5)),
+  binaryCase('sub', '[3,17] − [3,17]', (r) => [floats(r, [3, 17]), floats(r, [3, 17])]),
+  binaryCase('sub', '[2,3,4] − [] (rank 0)', (r) => [floats(r, [2, 3, 4]), floats(r, [])]),
+  binaryCase('sub', '0.5 − [5,1] (number first)', (r) => [floats(r, [5, 1])], ([b]) => ops.sub(0.5, b)),
+  binaryCase('mul', '[4,1] × [1,33] (outer product)', (r) => [floats(r, [4, 1]), floats(r, [1, 33])]),
+  binaryCase('mul', '[1,12,1,16] × [2,1,7,1]', (r) => [floats(r, [1, 12, 1, 16]), floats(r, [2, 1, 7, 1])]),
+  binaryCase('div', '[3,17] ÷ [3,17]', (r) => [floats(r, [3, 17]), divisors(r, [3, 17])]),
+  binaryCase('div', '[2,5,3] ÷ [3]', (r) => [floats(r, [2, 5, 3]), divisors(r, [3])]),
+  binaryCase('div', '1 ÷ [7] (number first)', (r) => [divisors(r, [7])], ([b]) => ops.div(1, b)),
+  binaryCase('equal', '[3,1,5] = [4,1] (float ties)', (r) => [picked(r, [3, 1, 5], TIES), picked(r, [4, 1], TIES)]),
+  binaryCase('notEqual', '[3,1,5] ≠ [4,1] (float ties)', (r) => [picked(r, [3, 1, 5], TIES), picked(r, [4, 1], TIES)]),
+  binaryCase('equal', '[2,9] = 1 (int32 mask)', (r) => [ints(r, [2, 9], 0, 1)], ([a]) => ops.equal(a, 1)),
+  binaryCase('add', 'int32 [3,5] + [5]', (r) => [ints(r, [3, 5], -50, 50), ints(r, [5], -50, 50)]),
+  binaryCase('sub', 'int32 [3,5] − [3,1]', (r) => [ints(r, [3, 5], -50, 50), ints(r, [3, 1], -50, 50)]),
+  binaryCase('mul', 'int32 [1,5] × [4,1]', (r) => [ints(r, [1, 5], -50, 50), ints(r, [4, 1], -50, 50)]),
+  binaryCase('div', 'int32 [4,6] ÷ [6] (truncates; ÷0 gives 0)', (r) => [ints(r, [4, 6], -50, 50), fixed([3, -3, 0, 7, -1, 2], [6], 'int32')]),
+  binaryCase('notEqual', 'int32 [2,9] ≠ 1 (padding mask)', (r) => [ints(r, [2, 9], 0, 3)], ([a]) => ops.notEqual(a, 1)),
+  binaryCase('add', 'int32 wraps around', () => [fixed([2147483647, -2147483648, 5], [3], 'int32'), fixed([1, -1, -5], [3], 'int32')]),
+  binaryCase('mul', 'int32 wraps around', () => [fixed([65536, -2147483648, 46341], [3], 'int32'), fixed([65536, -1, 46341], [3], 'int32')]),
+];
+
+// ---- scale, unary ---------------------------------------------------------------------------
+
+const scaleCases: ParityCase[] = [
+  { name: 'scale [2,1,7] · 0.125', op: 'scale', inputs: (r) => [floats(r, [2, 1, 7], -8, 8)], run: ([x]) => ops.scale(x, 0.125) },
+  { name: 'scale [5,33] · −3 + 1.5', op: 'scale', inputs: (r) => [floats(r, [5, 33])], run: ([x]) => ops.scale(x, -3, 1.5) },
+  { name: 'scale [1] · 0 + 2', op: 'scale', inputs: (r) => [floats(r, [1])], run: ([x]) => ops.scale(x, 0, 2) },
+];
+
+/** Where activations saturate or their naive formulas overflow (e^{2x} for tanh, e^{−x} for silu). */
+const EXTREMES = [-88, -30, -10, -3, -1e-3, 0, 1e-3, 3, 10, 30, 88];
+
+const unaryCases: ParityCase[] = UNARY_FNS.flatMap((fn): ParityCase[] => [
+  { name: `unary ${fn} [5,37] in [−8,8)`, op: 'unary', inputs: (r) => [floats(r, [5, 37], -8, 8)], run: ([x]) => ops.unary(x, fn) },
+  { name: `unary ${fn} extremes`, op: 'unary', inputs: () => [fixed(EXTREMES, [EXTREMES.length])], run: ([x]) => ops.unary(x, fn) },
+]);
+
+// ---- softmax --------------------------------------------------------------------------------
+
+const softmaxCase = (detail: string, inputs: (r: Random) => HostTensor[]): ParityCase => ({
+  name: `softmax ${detail}`,
+  op: 'softmax',
+  inputs,
+  run: ([x, mask]) => ops.softmax(x, mask),
+});
+
+/** Batch 0 keeps some keys and drops others; batch 1 drops every key (a fully masked row). */
+const attentionMask = (masked: number): HostTensor =>
+  fixed([0, 0, 0, masked, masked, 0, masked, ...Array<number>(7).fill(masked)], [2, 1, 1, 7]);
+
+const softmaxCases: ParityCase[] = [
+  softmaxCase('[3,17]', (r) => [floats(r, [3, 17], -4, 4)]),
+  softmaxCase('[2,513] (long rows)', (r) => [floats(r, [2, 513], -4, 4)]),
+  softmaxCase('[4,1] (rows of one)', (r) => [floats(r, [4, 1], -4, 4)]),
+  softmaxCase('[2,33] with scores in [−100,100)', (r) => [floats(r, [2, 33], -100, 100)]),
+  softmaxCase('[2,3,4,7] + mask [2,1,1,7] at the float32 minimum', (r) => [floats(r, [2, 3, 4, 7], -4, 4), attentionMask(FLOAT32_MIN)]),
+  softmaxCase('[2,3,4,7] + mask [2,1,1,7] of −∞', (r) => [floats(r, [2, 3, 4, 7], -4, 4), attentionMask(-Infinity)]),
+  softmaxCase('[1,12,16,16] + mask [1,1,1,16] (last 5 padding)', (r) => [
+    floats(r, [1, 12, 16, 16], -4, 4),
+    fixed([...Array<number>(11).fill(0), ...Array<number>(5).fill(FLOAT32_MIN)], [1, 1, 1, 16]),
+  ]),
+  softmaxCase('[3,5] + mask [3,5] (same shape)', (r) => [floats(r, [3, 5], -4, 4), picked(r, [3, 5], [0, 0, -1e4])]),
+];
+
+// ---- layerNorm ------------------------------------------------------------------------------
+
+function layerNormCase(detail: string, shape: Shape, withResidual: boolean, eps = 1e-5, center = 0, spread = 1): ParityCase {
+  const hidden = shape[shape.length - 1];
+  return {
+    name: `layerNorm ${fmt(shape)} ${detail}`,
+    op: 'layerNorm',
+    inputs: (r) => [
+      floats(r, shape, center - spread, center + spread),
+      floats(r, [hidden], 0.5, 1.5),
+      floats(r, [hidden], -0.1, 0.1),
+      ...(withResidual ? [floats(r, shape)] : []),
+    ],
+    run: ([x, weight, bias, residual]) => ops.layerNorm(x, weight, bias, eps, residual),
+  };
+}
+
+const layerNormCases: ParityCase[] = [
+  layerNormCase('', [3, 17], false),
+  layerNormCase('+ residual', [3, 17], true),
+  layerNormCase('+ residual (RoBERTa hidden size)', [2, 5, 768], true),
+  layerNormCase('(hidden size 1: zero variance)', [4, 1], false),
+  layerNormCase('eps 1e-12', [3, 33], false, 1e-12),
+  // The one-pass variance E[v²] − E[v]² and a float32 running mean both lose every digit here.
+  layerNormCase('mean 1e4, spread 0.5', [4, 64], false, 1e-5, 1e4, 0.5),
+  layerNormCase('mean 1e4, spread 0.5, + residual', [3, 768], true, 1e-5, 1e4, 0.5),
+];
+
+// ---- gather, permute, slice, concat ---------------------------------------------------------
+
+const gatherCase = (detail: string, inputs: (r: Random) => HostTensor[]): ParityCase => ({
+  name: `gather ${detail}`,
+  op: 'gather',
+  inputs,
+  run: ([table, ids]) => ops.gather(table, ids),
+});
+
+const gatherCases: ParityCase[] = [
+  gatherCase('[50,17] by ids [2,7]', (r) => [floats(r, [50, 17]), ints(r, [2, 7], 0, 49)]),
+  gatherCase('[50,17] by repeated ids [6]', (r) => [floats(r, [50, 17]), fixed([3, 3, 0, 49, 3, 0], [6], 'int32')]),
+  gatherCase('[50,17] by ids [] (rank 0)', (r) => [floats(r, [50, 17]), fixed([42], [], 'int32')]),
+  gatherCase('[1,1] by ids [4,1]', (r) => [floats(r, [1, 1]), fixed([0, 0, 0, 0], [4, 1], 'int32')]),
+  gatherCase('[30,768] by ids [1,9]', (r) => [floats(r, [30, 768]), ints(r, [1, 9], 0, 29)]),
+  gatherCase('int32 [10,4] by ids [3,2]', (r) => [ints(r, [10, 4], -1000, 1000), ints(r, [3, 2], 0, 9)]),
+];
+
+function permuteCase(shape: Shape, perm: readonly number[], dtype: DType = 'float32'): ParityCase {
+  return {
+    name: `permute ${dtype === 'int32' ? 'int32 ' : ''}${fmt(shape)} by [${perm}]`,
+    op: 'permute',
+    inputs: (r) => [dtype === 'int32' ? ints(r, shape, -1000, 1000) : floats(r, shape)],
+    run: ([x]) => ops.permute(x, perm),
+  };
+}
+
+const permuteCases: ParityCase[] = [
+  permuteCase([17, 33], [1, 0]),
+  permuteCase([2, 3, 5], [2, 0, 1]),
+  permuteCase([2, 3, 5], [0, 2, 1]),
+  permuteCase([2, 3, 4], [0, 1, 2]),
+  permuteCase([2, 7, 12, 16], [0, 2, 1, 3]),
+  permuteCase([2, 12, 7, 16], [0, 2, 1, 3]),
+  permuteCase([3, 4, 5, 6], [3, 2, 1, 0]),
+  permuteCase([1, 5, 1, 3], [2, 3, 0, 1]),
+  permuteCase([4, 6], [1, 0], 'int32'),
+];
+
+function sliceCase(shape: Shape, begin: readonly number[], size: readonly number[], dtype: DType = 'float32'): ParityCase {
+  return {
+    name: `slice ${dtype === 'int32' ? 'int32 ' : ''}${fmt(shape)} begin [${begin}] size [${size}]`,
+    op: 'slice',
+    inputs: (r) => [dtype === 'int32' ? ints(r, shape, -1000, 1000) : floats(r, shape)],
+    run: ([x]) => ops.slice(x, begin, size),
+  };
+}
+
+const sliceCases: ParityCase[] = [
+  sliceCase([7, 9], [1, 2], [3, -1]),
+  sliceCase([4, 5, 6], [0, 1, 2], [4, 3, 1]),
+  sliceCase([2, 16, 8], [0, 0, 0], [2, 1, 8]),
+  sliceCase([1, 1], [0, 0], [1, 1]),
+  sliceCase([33], [5], [20]),
+  sliceCase([3, 10], [1, 4], [2, 5], 'int32'),
+];
+
+function concatCase(shapes: readonly Shape[], axis: number, dtype: DType = 'float32'): ParityCase {
+  return {
+    name: `concat ${dtype === 'int32' ? 'int32 ' : ''}${shapes.map(fmt).join(' ++ ')} on axis ${axis}`,
+    op: 'concat',
+    inputs: (r) => shapes.map((s) => (dtype === 'int32' ? ints(r, s, -1000, 1000) : floats(r, s))),
+    run: (xs) => ops.concat(xs, axis),
+  };
+}
+
+const concatCases: ParityCase[] = [
+  concatCase([[2, 3], [2, 5]], 1),
+  concatCase([[2, 3, 4], [1, 3, 4], [3, 3, 4]], 0),
+  concatCase([[2, 1, 4], [2, 3, 4], [2, 1, 4]], 1),
+  concatCase([[5], [1]], 0),
+  concatCase([[3, 4]], 0),
+  concatCase([[2, 2], [2, 3]], -1, 'int32'),
+];
+
+// ---- cumsum, argmax, topk, cast -------------------------------------------------------------
+
+const cumsumCase = (detail: string, axis: number, inputs: (r: Random) => HostTensor[]): ParityCase => ({
+  name: `cumsum ${detail} along axis ${axis}`,
+  op: 'cumsum',
+  inputs,
+  run: ([x]) => ops.cumsum(x, axis),
+});
+
+const cumsumCases: ParityCase[] = [
+  cumsumCase('[3,17]', -1, (r) => [floats(r, [3, 17])]),
+  cumsumCase('[5,4]', 0, (r) => [floats(r, [5, 4])]),
+  cumsumCase('[2,5,3]', 1, (r) => [floats(r, [2, 5, 3])]),
+  cumsumCase('[2,513] in [0,1)', 1, (r) => [floats(r, [2, 513], 0, 1)]),
+  cumsumCase('int32 0/1 mask [2,9]', 1, (r) => [ints(r, [2, 9], 0, 1)]),
+  cumsumCase('int32 [4,1]', 0, (r) => [ints(r, [4, 1], -100, 100)]),
+  cumsumCase('int32 [1]', 0, (r) => [ints(r, [1], -100, 100)]),
+];
+
+const argmaxCase = (detail: string, inputs: (r: Random) => HostTensor[]): ParityCase => ({
+  name: `argmax ${detail}`,
+  op: 'argmax',
+  inputs,
+  run: ([x]) => ops.argmax(x),
+});
+
+const argmaxCases: ParityCase[] = [
+  argmaxCase('[5,17]', (r) => [floats(r, [5, 17])]),
+  argmaxCase('[4,9] with ties (first wins)', (r) => [picked(r, [4, 9], [0, 1, 2])]),
+  argmaxCase('int32 [3,7] with ties', (r) => [ints(r, [3, 7], -2, 2)]),
+  argmaxCase('[1]', (r) => [floats(r, [1])]),
+  argmaxCase('[3,1]', (r) => [floats(r, [3, 1])]),
+  argmaxCase('[2,5] all equal', () => [fixed(Array<number>(10).fill(-3), [2, 5])]),
+  argmaxCase('[2,50265] (vocabulary rows)', (r) => [floats(r, [2, 50265], -10, 10)]),
+];
+
+const topkCase = (detail: string, k: number, inputs: (r: Random) => HostTensor[]): ParityCase => ({
+  name: `topk k=${k} ${detail}`,
+  op: 'topk',
+  inputs,
+  run: ([x]) => {
+    const { values, indices } = ops.topk(x, k);
+    return [values, indices];
+  },
+});
+
+const topkCases: ParityCase[] = [
+  topkCase('[3,20]', 5, (r) => [floats(r, [3, 20])]),
+  topkCase('[4,12] with ties (lower index first)', 6, (r) => [picked(r, [4, 12], [0, 1, 2, 3])]),
+  topkCase('[5,9]', 1, (r) => [floats(r, [5, 9])]),
+  topkCase('[2,7] (k = n)', 7, (r) => [floats(r, [2, 7])]),
+  topkCase('int32 [3,10] with ties', 4, (r) => [ints(r, [3, 10], -3, 3)]),
+  topkCase('[1,1]', 1, (r) => [floats(r, [1, 1])]),
+  topkCase('[2,50265] (fill-mask over the vocabulary)', 5, (r) => [floats(r, [2, 50265], -10, 10)]),
+];
+
+const castCase = (detail: string, dtype: DType, inputs: (r: Random) => HostTensor[]): ParityCase => ({
+  name: `cast ${detail} → ${dtype}`,
+  op: 'cast',
+  inputs,
+  run: ([x]) => ops.cast(x, dtype),
+});
+
+const castCases: ParityCase[] = [
+  castCase('float32 [3,9] in [−100,100)', 'int32', (r) => [floats(r, [3, 9], -100, 100)]),
+  castCase('float32 halves, fractions and out-of-range values', 'int32', () => [
+    fixed([2.5, -2.5, 0.7, -0.7, 0.999, -0.999, 0, -0, 1e9, 3e9, -3e9, 16777217], [12]),
+  ]),
+  castCase('int32 [4,5]', 'float32', (r) => [ints(r, [4, 5], -16777216, 16777216)]),
+  castCase('int32 beyond 2^24', 'float32', () => [fixed([16777217, -16777219, 2147483647, -2147483648], [4], 'int32')]),
+  castCase('float32 [2,3]', 'float32', (r) => [floats(r, [2, 3])]),
+  castCase('int32 [2,3]', 'int32', (r) => [ints(r, [2, 3], -1000, 1000)]),
+];
+
+export const PARITY_CASES: readonly ParityCase[] = [
+  ...matmulCases,
+  ...linearCases,
+  ...binaryCases,
+  ...scaleCases,
+  ...unaryCases,
+  ...softmaxCases,
+  ...layerNormCases,
+  ...gatherCases,
+  ...permuteCases,
+  ...sliceCases,
+  ...concatCases,
+  ...cumsumCases,
+  ...argmaxCases,
+  ...topkCases,
+  ...castCases,
+];

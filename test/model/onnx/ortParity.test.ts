@@ -1,0 +1,174 @@
+/** @jest-environment ./test/model/onnx/ortEnvironment.ts */
+// The exported files, run by ONNX Runtime (onnxruntime-node), against what Hugging Face computed
+// (the fixtures) and against our own CPU forward pass: every output, at the fixture's batch and
+// sequence sizes and at others (the axes are dynamic).
+
+import '../../../index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { fromPretrained } from '../../../model/fromPretrained.js';
+import { exportOnnx } from '../../../model/onnx/export.js';
+import type { HostTensor } from '../../../model/weights/hostTensor.js';
+import { FIXTURE_MODELS, fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff, type FixtureModel } from '../fixtureModels.js';
+import { fixtureTensors, writeVariant } from './variantModels.js';
+
+const TOLERANCE = 1e-4;
+const tmp = mkdtempSync(join(tmpdir(), 'roberta-onnx-parity-'));
+
+interface Output {
+  readonly dims: readonly number[];
+  readonly data: Float32Array;
+}
+type Outputs = Map<string, Output>;
+type Ids = number[][];
+
+function int64(rows: Ids): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0].length]);
+}
+
+async function runOrt(session: ort.InferenceSession, feeds: Record<string, Ids>): Promise<Outputs> {
+  const results = await session.run(Object.fromEntries(Object.entries(feeds).map(([name, rows]) => [name, int64(rows)])));
+  return new Map(Object.entries(results).map(([name, t]) => [name, { dims: t.dims, data: t.data as Float32Array }]));
+}
+
+/** Our CPU forward pass, outputs under HF's names. */
+async function runOurs(dir: string, inputIds: Ids, attentionMask: Ids): Promise<Outputs> {
+  const model = await fromPretrained(dir);
+  try {
+    const out = model.forward({ inputIds, attentionMask }, { outputHiddenStates: true, outputAttentions: true });
+    const named = new Map([['last_hidden_state', out.lastHiddenState]]);
+    if (out.poolerOutput) named.set('pooler_output', out.poolerOutput);
+    if (out.logits) named.set('logits', out.logits);
+    out.hiddenStates?.forEach((t, i) => named.set(`hidden_states.${i}`, t));
+    out.attentions?.forEach((t, i) => named.set(`attentions.${i}`, t));
+    const outputs: Outputs = new Map();
+    for (const [name, t] of named) outputs.set(name, { dims: t.shape, data: (await t.data()) as Float32Array });
+    for (const t of new Set(named.values())) t.dispose();
+    return outputs;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Which axes of an output are the batch and sequence axes (independent of what the file declares). */
+function axesOf(name: string, rank: number): ('batch' | 'sequence' | null)[] {
+  if (name.startsWith('attentions.')) return ['batch', null, 'sequence', 'sequence'];
+  if (name === 'pooler_output' || rank === 2) return ['batch', null];
+  return ['batch', 'sequence', null];
+}
+
+/** HF's expected tensor cut down to the first `batch` rows and `seq` positions. */
+function sliceExpected(name: string, t: HostTensor, batch: number, seq: number): Output {
+  const axes = axesOf(name, t.shape.length);
+  const dims = t.shape.map((d, i) => (axes[i] === 'batch' ? batch : axes[i] === 'sequence' ? seq : d));
+  const out = new Float32Array(dims.reduce((a, b) => a * b, 1));
+  const strides = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  out.forEach((_, flat) => {
+    let rest = flat;
+    let source = 0;
+    for (let i = dims.length - 1; i >= 0; i--) {
+      source += (rest % dims[i]) * strides[i];
+      rest = Math.floor(rest / dims[i]);
+    }
+    out[flat] = t.data[source];
+  });
+  return { dims, data: out };
+}
+
+/** Compares every output of `got` with `want`; returns the largest difference. */
+function expectClose(label: string, got: Outputs, want: Outputs): number {
+  expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+  let worst = 0;
+  for (const [name, w] of want) {
+    const g = got.get(name)!;
+    expect({ name, dims: [...g.dims] }).toEqual({ name, dims: [...w.dims] });
+    const diff = maxAbsDiff(g.data, w.data);
+    if (!(diff <= TOLERANCE)) throw new Error(`${label}: "${name}" differs by max |Δ| = ${diff}`);
+    worst = Math.max(worst, diff);
+  }
+  return worst;
+}
+
+function expectedOutputs(name: FixtureModel, batch: number, seq: number): Outputs {
+  const outputs: Outputs = new Map();
+  for (const [key, t] of fixtureExpected(name)) {
+    if (!['input_ids', 'attention_mask', 'position_ids'].includes(key)) outputs.set(key, sliceExpected(key, t, batch, seq));
+  }
+  return outputs;
+}
+
+async function exportAndLoad(dir: string, file: string, options: Parameters<typeof exportOnnx>[2] = {}): Promise<ort.InferenceSession> {
+  const path = join(tmp, file);
+  await exportOnnx(dir, path, options);
+  return ort.InferenceSession.create(path);
+}
+
+describe('export-onnx: onnxruntime-node runs the file and matches Hugging Face', () => {
+  for (const name of FIXTURE_MODELS) {
+    it(`${name}: every output (hidden states, attentions, heads) within ${TOLERANCE} of HF and of our CPU forward, at several batch/sequence sizes`, async () => {
+      const session = await exportAndLoad(fixtureDir(name), `${name}.onnx`, { hiddenStates: true, attentions: true });
+      const { input_ids: ids, attention_mask: mask } = fixtureInputs(name);
+      expect(session.inputNames).toEqual(['input_ids', 'attention_mask']);
+
+      // The dynamic axes as the file declares them, read back by ORT.
+      const declared = Object.fromEntries(session.outputMetadata.map((m) => [m.name, m.isTensor ? m.shape : null]));
+      expect(declared['last_hidden_state']).toEqual(['batch', 'sequence', 32]);
+      expect(declared['attentions.0']).toEqual(['batch', 4, 'sequence', 'sequence']);
+
+      // The fixture's 3 × 12, then 2 × 9 (rows of 5 and 9 real tokens) and 1 × 5 (no padding):
+      // HF's outputs on the cut-down batch are its full outputs cut down, since padded keys get
+      // attention probability exactly 0.
+      for (const [batch, seq] of [[3, 12], [2, 9], [1, 5]]) {
+        const cut = (rows: Ids) => rows.slice(0, batch).map((r) => r.slice(0, seq));
+        const onnx = await runOrt(session, { input_ids: cut(ids), attention_mask: cut(mask) });
+        expectClose(`${name} ${batch}×${seq} vs HF`, onnx, expectedOutputs(name, batch, seq));
+        expectClose(`${name} ${batch}×${seq} vs our CPU forward`, onnx, await runOurs(fixtureDir(name), cut(ids), cut(mask)));
+      }
+      await session.release();
+    });
+  }
+
+  it('with --token-type-ids the file takes token_type_ids (zeros reproduce HF)', async () => {
+    const session = await exportAndLoad(fixtureDir('tiny-cls'), 'tiny-cls-types.onnx', { tokenTypeIds: true });
+    expect(session.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+    const { input_ids: ids, attention_mask: mask } = fixtureInputs('tiny-cls');
+    const onnx = await runOrt(session, { input_ids: ids, attention_mask: mask, token_type_ids: ids.map((r) => r.map(() => 0)) });
+    const expected = expectedOutputs('tiny-cls', 3, 12);
+    expectClose('tiny-cls with token_type_ids', onnx, new Map(['last_hidden_state', 'logits'].map((k) => [k, expected.get(k)!])));
+    await session.release();
+  });
+
+  it('an untied masked-LM decoder (lm_head.decoder.weight present) is used instead of the word embeddings', async () => {
+    // decoder = 2 × word embeddings, so logits = 2·(HF's logits − bias) + bias.
+    const dir = writeVariant('tiny-mlm', {
+      tensors: (t) => {
+        const words = t.get('roberta.embeddings.word_embeddings.weight')!;
+        t.set('lm_head.decoder.weight', { ...words, data: (words.data as Float32Array).map((v) => 2 * v) });
+      },
+    });
+    const session = await exportAndLoad(dir, 'tiny-mlm-untied.onnx');
+    const { input_ids: ids, attention_mask: mask } = fixtureInputs('tiny-mlm');
+    const logits = (await runOrt(session, { input_ids: ids, attention_mask: mask })).get('logits')!;
+    const bias = fixtureTensors('tiny-mlm').get('lm_head.bias')!.data;
+    const want = fixtureExpected('tiny-mlm').get('logits')!.data.map((v, i) => 2 * (v - bias[i % bias.length]) + bias[i % bias.length]);
+    expect(maxAbsDiff(logits.data, want)).toBeLessThanOrEqual(TOLERANCE);
+    expect(maxAbsDiff(logits.data, (await runOurs(dir, ids, mask)).get('logits')!.data)).toBeLessThanOrEqual(TOLERANCE);
+    await session.release();
+  });
+
+  for (const act of ['gelu_new', 'relu', 'silu', 'tanh'] as const) {
+    it(`hidden_act "${act}" matches our CPU forward (and differs from HF's exact-GELU model)`, async () => {
+      const dir = writeVariant('tiny', { config: { hidden_act: act } });
+      const session = await exportAndLoad(dir, `tiny-${act}.onnx`);
+      const { input_ids: ids, attention_mask: mask } = fixtureInputs('tiny');
+      const onnx = await runOrt(session, { input_ids: ids, attention_mask: mask });
+      const ours = await runOurs(dir, ids, mask);
+      expectClose(`tiny with ${act}`, onnx, new Map(['last_hidden_state', 'pooler_output'].map((k) => [k, ours.get(k)!])));
+      // The variant really is another model: a graph that kept the exact GELU would fail above.
+      expect(maxAbsDiff(onnx.get('last_hidden_state')!.data, fixtureExpected('tiny').get('last_hidden_state')!.data)).toBeGreaterThan(TOLERANCE);
+      await session.release();
+    });
+  }
+});

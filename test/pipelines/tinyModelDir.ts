@@ -1,0 +1,65 @@
+// A complete model directory (config, weights, tokenizer) for a tiny fixture model. The fixtures
+// have no tokenizer (their vocabulary has 1000 ids), so this builds a byte-level one in which each
+// token id of the fixture inputs is one letter: the text "abc" then encodes to exactly the ids HF
+// ran, and HF's expected outputs are the golden values for the whole pipeline.
+
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixtureDir, fixtureInputs, type FixtureModel } from '../model/fixtureModels.js';
+
+/** GPT-2's bytes→unicode table, written out independently of tokenizer/byteLevel.ts. */
+function byteSymbols(): string[] {
+  const printable = (b: number) => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+  let next = 256;
+  return Array.from({ length: 256 }, (_, b) => String.fromCodePoint(printable(b) ? b : next++));
+}
+
+export interface TinyModelDir {
+  readonly dir: string;
+  /** The fixture rows as texts: row r is texts[r] (a [text, pair] for the pair-shaped row). */
+  readonly texts: (string | [string, string])[];
+  /** The token string of every id. */
+  readonly tokenOf: Map<number, string>;
+}
+
+/** `maskAt`: [row, position] whose id becomes the `<mask>` token (for fill-mask). */
+export function tinyModelDir(name: FixtureModel, maskAt?: [number, number]): TinyModelDir {
+  const rows = fixtureInputs(name).input_ids;
+  const maskId = maskAt ? rows[maskAt[0]][maskAt[1]] : undefined;
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const tokenOf = new Map<number, string>();
+  const vocab: Record<string, number> = { '<s>': 0, '<pad>': 1, '</s>': 2, '<unk>': 3 };
+  for (const id of rows.flat()) {
+    if (id <= 3 || tokenOf.has(id)) continue;
+    const token = id === maskId ? '<mask>' : letters[[...tokenOf.values()].filter((t) => t !== '<mask>').length];
+    tokenOf.set(id, token);
+    vocab[token] = id;
+  }
+  const used = new Set(Object.values(vocab));
+  let free = 4;
+  for (const symbol of byteSymbols()) {
+    if (symbol in vocab) continue;
+    while (used.has(free)) free++;
+    vocab[symbol] = free;
+    used.add(free);
+  }
+  if (!('<mask>' in vocab)) {
+    while (used.has(free)) free++;
+    vocab['<mask>'] = free;
+    used.add(free);
+  }
+  // Every id the model can predict must decode: fill the rest of the 1000 ids with named tokens.
+  for (let id = 0; id < 1000; id++) if (!used.has(id)) vocab[`<unused${id}>`] = id;
+  const dir = mkdtempSync(join(tmpdir(), `roberta-${name}-`));
+  for (const file of ['config.json', 'model.safetensors']) copyFileSync(join(fixtureDir(name), file), join(dir, file));
+  writeFileSync(join(dir, 'vocab.json'), JSON.stringify(vocab));
+  const spell = (ids: number[]) => ids.map((id) => tokenOf.get(id)).join('');
+  writeFileSync(join(dir, 'merges.txt'), '#version: 0.2\n');
+  const texts = rows.map((row) => {
+    const real = row.slice(1, row.lastIndexOf(2));
+    const split = real.indexOf(2);
+    return split < 0 ? spell(real) : ([spell(real.slice(0, split)), spell(real.slice(split + 2))] as [string, string]);
+  });
+  return { dir, texts, tokenOf: new Map(Object.entries(vocab).map(([token, id]) => [id, token])) };
+}
