@@ -87,27 +87,29 @@ export class RobertaModel {
   }
 }
 
-export class RobertaForSequenceClassification {
-  readonly architecture: RobertaArchitecture = 'RobertaForSequenceClassification';
+/** A task model: the encoder without its pooler, and a head on its last hidden state. */
+abstract class RobertaWithHead {
+  abstract readonly architecture: RobertaArchitecture;
   readonly roberta: RobertaModel;
-  readonly classifier: RobertaClassificationHead;
 
   constructor(
     readonly params: ParameterStore,
     readonly config: RobertaConfig,
   ) {
     this.roberta = new RobertaModel(params, config, false);
-    this.classifier = new RobertaClassificationHead(params, config);
   }
 
   get backend(): Backend {
     return this.params.backend;
   }
 
+  /** lastHiddenState [batch, seq, hidden] → logits */
+  protected abstract head(lastHiddenState: Tensor): Tensor;
+
   forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
     return tidy(() => {
       const out = this.roberta.encode(inputs, options);
-      return { ...out, logits: this.classifier.forward(out.lastHiddenState) };
+      return { ...out, logits: this.head(out.lastHiddenState) };
     });
   }
 
@@ -116,32 +118,21 @@ export class RobertaForSequenceClassification {
   }
 }
 
-export class RobertaForMaskedLM {
-  readonly architecture: RobertaArchitecture = 'RobertaForMaskedLM';
-  readonly roberta: RobertaModel;
-  readonly lmHead: RobertaLMHead;
+export class RobertaForSequenceClassification extends RobertaWithHead {
+  readonly architecture = 'RobertaForSequenceClassification';
+  readonly classifier = new RobertaClassificationHead(this.params, this.config);
 
-  constructor(
-    readonly params: ParameterStore,
-    readonly config: RobertaConfig,
-  ) {
-    this.roberta = new RobertaModel(params, config, false);
-    this.lmHead = new RobertaLMHead(params, config, this.roberta.embeddings.wordEmbeddings);
+  protected head(lastHiddenState: Tensor): Tensor {
+    return this.classifier.forward(lastHiddenState); // [batch, labels]
   }
+}
 
-  get backend(): Backend {
-    return this.params.backend;
-  }
+export class RobertaForMaskedLM extends RobertaWithHead {
+  readonly architecture = 'RobertaForMaskedLM';
+  readonly lmHead = new RobertaLMHead(this.params, this.config, this.roberta.embeddings.wordEmbeddings);
 
-  forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
-    return tidy(() => {
-      const out = this.roberta.encode(inputs, options);
-      return { ...out, logits: this.lmHead.forward(out.lastHiddenState) };
-    });
-  }
-
-  dispose(): void {
-    this.params.dispose();
+  protected head(lastHiddenState: Tensor): Tensor {
+    return this.lmHead.forward(lastHiddenState); // [batch, seq, vocab]
   }
 }
 
