@@ -33,6 +33,10 @@ describe('roberta forward', () => {
     await expectForwardParity('cpu');
   });
 
+  it('roberta forward --backend gpujs passes the same parity (GPU.js auto mode)', async () => {
+    await expectForwardParity('gpujs');
+  });
+
   it('without --hidden-states/--attentions writes only the final outputs', async () => {
     const out = join(tmp, 'final.safetensors');
     const dir = fixtureDir('tiny');

@@ -1,0 +1,116 @@
+import type { RobertaTokenizer } from '../../tokenizer/index.js';
+import { CASES, robertaBase } from './fixtures.js';
+import { seededRandom } from './random.js';
+
+/** Independent definition of "lone surrogate → U+FFFD" (what TextEncoder does). */
+function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
+describe('robustness', () => {
+  let tokenizer: RobertaTokenizer;
+  beforeAll(async () => {
+    tokenizer = await robertaBase();
+  });
+
+  describe('pathological input finishes in well under a second', () => {
+    const inputs: Array<[string, (n: number) => string, number]> = [
+      ['1 MB of one letter, no spaces', (n) => 'a'.repeat(n), 1 << 20],
+      ['100k spaces', (n) => ' '.repeat(n), 100_000],
+      ['10k emoji', (n) => '😀'.repeat(n), 10_000],
+      ['1 MB of digits', (n) => '7'.repeat(n), 1 << 20],
+      ['1 MB of punctuation', (n) => '!'.repeat(n), 1 << 20],
+      ['100k newlines', (n) => '\n'.repeat(n), 100_000],
+    ];
+    it.each(inputs)('%s', (_, make, size) => {
+      tokenizer.encode(make(size >> 6)); // warm up the JIT: this checks complexity, not compile time
+      const text = make(size);
+      // Best of two runs, so that a busy machine does not fail the test (an O(n²) algorithm
+      // would take minutes here, not a second).
+      let best = Infinity;
+      let ids: number[] = [];
+      for (let run = 0; run < 2; run++) {
+        const start = performance.now();
+        ids = tokenizer.encode(text).ids;
+        best = Math.min(best, performance.now() - start);
+      }
+      expect(best).toBeLessThan(1000);
+      expect(tokenizer.decode(ids, { skipSpecialTokens: true, cleanUpTokenizationSpaces: false })).toBe(text);
+    });
+  });
+
+  describe('lone UTF-16 surrogates', () => {
+    it("are encoded as U+FFFD's UTF-8 bytes, as TextEncoder does", () => {
+      expect(tokenizer.tokenize('\ud800')).toEqual(['ï¿½']);
+      for (const text of ['\ud800', 'a\udc00b', '\udc00\ud800', 'x😀'.slice(0, 2), ' \udbff!', '\ud83d\ud83d\ude00']) {
+        expect(tokenizer.encode(text).ids).toEqual(tokenizer.encode(wellFormed(text)).ids);
+      }
+      expect(tokenizer.decode(tokenizer.encode('a\ud800b').ids, { skipSpecialTokens: true })).toBe('a\ufffdb');
+      // The surrogate's own code unit is its span.
+      expect(tokenizer.encode('a\udc00b', undefined, { addSpecialTokens: false }).offsets).toEqual([[0, 1], [1, 2], [2, 3]]);
+    });
+
+    it('never crash, wherever a surrogate pair is cut', () => {
+      const random = seededRandom(17);
+      const texts = CASES.single.map((c) => c.text).filter((text) => /[\ud800-\udfff]/.test(text));
+      expect(texts.length).toBeGreaterThan(5);
+      for (const text of texts) {
+        for (let k = 0; k < 10; k++) {
+          const cut = Math.floor(random() * (text.length + 1));
+          const broken = text.slice(0, cut) + text.slice(cut + 1);
+          expect(tokenizer.encode(broken).ids).toEqual(tokenizer.encode(wellFormed(broken)).ids);
+        }
+      }
+    });
+  });
+
+  describe('bad arguments', () => {
+    it('reject non-string text with a TypeError', () => {
+      for (const value of [42, null, undefined, {}, ['a'], Symbol('x')]) {
+        expect(() => tokenizer.encode(value as unknown as string)).toThrow(TypeError);
+        expect(() => tokenizer.tokenize(value as unknown as string)).toThrow(TypeError);
+      }
+      expect(() => tokenizer.encode('a', 42 as unknown as string)).toThrow(TypeError);
+      expect(() => tokenizer.encodeBatch('abc' as unknown as string[])).toThrow(TypeError);
+      expect(() => tokenizer.encodeBatch([1] as unknown as string[])).toThrow(/batch input 0/);
+      expect(() => tokenizer.encodeBatch([['a']] as unknown as string[])).toThrow(/batch input 0/);
+      expect(() => tokenizer.encode('a', undefined, { addSpecialTokens: 'no' as unknown as boolean })).toThrow(TypeError);
+    });
+
+    it('decode accepts typed arrays of ids', () => {
+      expect(tokenizer.decode(Int32Array.of(0, 31414, 2))).toBe('<s>Hello</s>');
+    });
+
+    it('reject bad ids in decode', () => {
+      expect(() => tokenizer.decode('0, 1' as unknown as number[])).toThrow(TypeError);
+      expect(() => tokenizer.decode([1.5])).toThrow(TypeError);
+      expect(() => tokenizer.decode(['1'] as unknown as number[])).toThrow(TypeError);
+      expect(() => tokenizer.decode([-1])).toThrow(/token id -1 is not in the vocabulary/);
+      expect(() => tokenizer.decode([50265])).toThrow(RangeError);
+    });
+
+    it('reject unknown or impossible padding and truncation settings', () => {
+      expect(() => tokenizer.encode('a', undefined, { padding: 'left' as never })).toThrow(/unknown padding string "left"/);
+      expect(() => tokenizer.encode('a', undefined, { truncation: 'only_last' as never })).toThrow(/unknown truncation/);
+      expect(() => tokenizer.encode('a', undefined, { truncation: true, maxLength: -1 })).toThrow(RangeError);
+      // roberta-base ships no tokenizer_config.json, so there is no model_max_length to fall back on.
+      expect(() => tokenizer.encode('a', undefined, { padding: 'max_length' })).toThrow(/need maxLength/);
+      expect(() => tokenizer.encode('a', undefined, { truncation: 'only_second', maxLength: 2 })).toThrow(/needs a text pair/);
+      expect(() => tokenizer.encode('a b c', undefined, { truncation: true, maxLength: 1 })).toThrow(/special tokens alone/);
+    });
+  });
+
+  describe('decoding partial characters', () => {
+    it('gives U+FFFD like Python with errors="replace"', () => {
+      // '😀' is ['ðŁĺ', 'Ģ']: the first token alone is an incomplete UTF-8 sequence.
+      const [first, second] = tokenizer.encode('😀', undefined, { addSpecialTokens: false }).ids as [number, number];
+      expect(tokenizer.decode([first])).toBe('\ufffd');
+      expect(tokenizer.decode([second, first])).toBe('\ufffd\ufffd');
+      expect(tokenizer.decode([first, second])).toBe('😀');
+    });
+
+    it('keeps a leading byte order mark', () => {
+      expect(tokenizer.decode(tokenizer.encode('\ufeffhi').ids, { skipSpecialTokens: true })).toBe('\ufeffhi');
+    });
+  });
+});
