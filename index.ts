@@ -2,6 +2,8 @@
 // always; device backends are created only when selected).
 
 import './kernels/cpu/register.js';
+import './kernels/gpujs/register.js';
+import './kernels/wgsl/register.js';
 
 export * from './engine/index.js';
 export { fromPretrained, architectureOf, type FromPretrainedOptions } from './model/fromPretrained.js';

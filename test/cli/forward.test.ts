@@ -37,6 +37,10 @@ describe('roberta forward', () => {
     await expectForwardParity('gpujs');
   });
 
+  it('roberta forward --backend webgpu passes the same parity (WGSL kernels, SwiftShader without a GPU)', async () => {
+    await expectForwardParity('webgpu');
+  });
+
   it('without --hidden-states/--attentions writes only the final outputs', async () => {
     const out = join(tmp, 'final.safetensors');
     const dir = fixtureDir('tiny');

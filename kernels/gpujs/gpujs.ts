@@ -1,0 +1,68 @@
+// The parts of the gpu.js package this backend uses, typed. gpu.js is CommonJS with hand-written
+// typings; they leave out its WebGPU classes (WebGPUBufferResult, WebGPUContext), so the few
+// members used here are declared below, exactly as gpu.js 2.24 defines them.
+//
+// gpu.js is loaded on first use, not at import: it brings a JavaScript parser and several
+// compilers (about 0.1 s to load here), which a program that never creates this backend should
+// not pay just for importing the library.
+/// <reference types="@webgpu/types" />
+
+import { createRequire } from 'node:module';
+import type * as GpuJs from 'gpu.js';
+
+export type { IKernelRunShortcut as CompiledKernel, IGPUKernelSettings as KernelSettings } from 'gpu.js';
+export type GpuInstance = InstanceType<typeof GpuJs.GPU>;
+
+let loaded: typeof GpuJs | undefined;
+
+export function gpujs(): typeof GpuJs {
+  loaded ??= createRequire(import.meta.url)('gpu.js') as typeof GpuJs;
+  return loaded;
+}
+
+/** The WebGPU device gpu.js shares between all its webgpu kernels (one per process). */
+export interface WebGpuContext {
+  readonly adapter: GPUAdapter;
+  readonly device: GPUDevice;
+  readonly isLost: boolean;
+}
+
+/**
+ * A GPUBuffer holding float32 values, as a webgpu kernel returns it under `pipeline: true` and
+ * accepts it as an argument (no copy, no readback). `output` is how a kernel reading it indexes
+ * it: [x], [x, y] or [x, y, z], x fastest. The buffer is reference counted: every handle holds one
+ * reference, `delete()` drops it, and the buffer is destroyed at zero.
+ */
+export interface WebGpuHandle {
+  readonly buffer: GPUBuffer;
+  readonly output: readonly number[];
+  delete(): void;
+}
+
+interface WebGpuClasses {
+  WebGPUBufferResult: new (settings: { buffer: GPUBuffer; output: number[]; context: WebGpuContext; kernel: null }) => WebGpuHandle;
+  WebGPUContext: { acquire(): Promise<WebGpuContext>; destroy(): Promise<void> };
+}
+
+const webgpu = (): WebGpuClasses => gpujs() as unknown as WebGpuClasses;
+
+/** A handle on `buffer` (one more reference to it) that kernels read with the given dims. */
+export function webGpuHandle(buffer: GPUBuffer, output: number[], context: WebGpuContext): WebGpuHandle {
+  return new (webgpu().WebGPUBufferResult)({ buffer, output, context, kernel: null });
+}
+
+/** gpu.js's shared WebGPU device, requested on first use. */
+export const acquireWebGpuContext = (): Promise<WebGpuContext> => webgpu().WebGPUContext.acquire();
+
+/** Destroys gpu.js's shared WebGPU device (gpu.destroy() leaves it alive on purpose). */
+export const destroyWebGpuContext = (): Promise<void> => webgpu().WebGPUContext.destroy();
+
+/** The mode a compiled kernel really runs in ('webasm', 'webgpu', 'cpu', …): gpu.js may fall back. */
+export function modeOf(kernel: { kernel: unknown }): string {
+  return (kernel.kernel as { constructor: { mode?: string } }).constructor.mode ?? 'unknown';
+}
+
+/** Why gpu.js moved a kernel to its cpu backend, if it did. */
+export function fallbackReasonOf(kernel: { kernel: unknown }): string | null {
+  return (kernel.kernel as { fallbackReason?: string | null }).fallbackReason ?? null;
+}

@@ -1,0 +1,298 @@
+// The WebGPU backend: tensor storage is a GPUBuffer, kernels are WGSL compute shaders.
+//
+// Execution model. Kernels do not run when called: each records a compute pass into the
+// backend's one open command encoder, so a whole forward pass becomes a single command buffer.
+// Nothing is submitted until someone reads a result (or calls `flush`). `read` appends a copy into
+// a mappable staging buffer, submits, and waits for the mapping.
+//
+// Errors. WebGPU reports validation errors asynchronously, but kernels are synchronous, so errors
+// are collected (an error scope around every pipeline compile, and in debug mode around every
+// dispatch; a listener for the rest) and thrown from the next `read` or `flush`, naming the
+// kernel. A lost device makes every later call throw at once.
+
+/// <reference types="@webgpu/types" />
+
+import type { Backend, BackendMemory, OutputSpec } from '../../engine/backend.js';
+import { allocate, bytesPerElement, type DType, type TypedArray } from '../../engine/dtype.js';
+import type { DegradedBackend } from '../../engine/select.js';
+import { adapterName, formatAdapterReport, type AdapterReport } from './adapterReport.js';
+import { BufferPool, type FirstWriter } from './bufferPool.js';
+import type { Grid } from './grid.js';
+import type { MatmulVersion } from './matmulVersions.js';
+import { TUNINGS, tuningFor, type Tuning, type TuningName } from './tuning.js';
+import type { Uniforms } from './uniforms.js';
+
+/** GPUBufferUsage and GPUMapMode values (fixed by the spec; Node has no such globals). */
+const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+const MAP_MODE_READ = 0x1;
+const TENSOR_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+
+export interface WebGpuOptions {
+  /** Keep Dawn's bounds checks (default true; see gpu.ts). Only benchmarks should turn them off. */
+  readonly robustness?: boolean;
+  /**
+   * Check every dispatch for validation errors (slow: it submits after each kernel). Default:
+   * on when the environment variable ROBERTA_WEBGPU_DEBUG=1.
+   */
+  readonly debug?: boolean;
+  /** Extra flags for Dawn's `create()` in Node, e.g. `adapter=NAME`. */
+  readonly dawnFlags?: readonly string[];
+  readonly powerPreference?: GPUPowerPreference;
+  /** Which matrix-product kernel to use; 'auto' (default) chooses by shape. */
+  readonly matmul?: MatmulVersion | 'auto';
+  /** Free buffer bytes kept for reuse (default 256 MiB). */
+  readonly maxPooledBytes?: number;
+  /** Workgroup sizes and matmul choices for a GPU or a software adapter (default: as the adapter is). */
+  readonly tuning?: TuningName;
+}
+
+export interface WebGpuMemory extends BackendMemory {
+  /** Every GPU buffer the backend holds — tensors, the pool, uniforms, staging — and their bytes. */
+  readonly deviceBuffers: number;
+  readonly deviceBytes: number;
+}
+
+/** A compiled kernel variant: its pipeline and the layout its bind groups follow. */
+export interface CompiledPipeline {
+  readonly pipeline: GPUComputePipeline;
+  readonly bindGroupLayout: GPUBindGroupLayout;
+}
+
+export class WebGpuError extends Error {
+  override readonly name = 'WebGpuError';
+}
+
+export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
+  readonly name = 'webgpu';
+  readonly description: string;
+  readonly degraded?: string;
+  readonly debug: boolean;
+  /** The matrix-product kernel every matmul and linear uses; 'auto' lets the tuning pick per shape. */
+  matmulVersion: MatmulVersion | 'auto';
+  readonly tuning: Tuning;
+
+  private readonly pool: BufferPool;
+  private readonly live = new Set<GPUBuffer>();
+  private liveBytes = 0;
+  private readonly pipelines = new Map<string, CompiledPipeline>();
+  private encoder: GPUCommandEncoder | null = null;
+  /** Error scopes not yet looked at, each with what was being done. */
+  private checks: { readonly what: string; readonly error: Promise<GPUError | null> }[] = [];
+  private uncaptured: GPUError[] = [];
+  private lost: string | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly device: GPUDevice,
+    private readonly report: AdapterReport,
+    options: WebGpuOptions = {},
+  ) {
+    this.description = `webgpu: WGSL kernels on ${adapterName(report)}`;
+    if (report.software) this.degraded = `software adapter (${report.description || report.architecture}): WebGPU runs on the CPU here, no faster than the cpu backend`;
+    this.debug = options.debug ?? (typeof process !== 'undefined' && process.env?.ROBERTA_WEBGPU_DEBUG === '1');
+    this.matmulVersion = options.matmul ?? 'auto';
+    this.tuning = options.tuning ? TUNINGS[options.tuning] : tuningFor(report);
+    this.pool = new BufferPool(device, options.maxPooledBytes ?? 256 * 2 ** 20);
+    device.addEventListener('uncapturederror', (event) => {
+      // Ours to report (from the next read), so the implementation need not print it too.
+      event.preventDefault();
+      this.uncaptured.push((event as GPUUncapturedErrorEvent).error);
+    });
+    void device.lost.then((info) => {
+      if (!this.disposed) this.lost = `the WebGPU device was lost (${info.reason}): ${info.message}`;
+    });
+  }
+
+  /** The adapter: vendor, architecture, software or hardware, features, key limits. */
+  adapterReport(): AdapterReport {
+    return this.report;
+  }
+
+  /** The adapter report as text, one line per topic. */
+  adapterReportText(): string {
+    return formatAdapterReport(this.report);
+  }
+
+  // ---- storage -------------------------------------------------------------------------------
+
+  upload(data: TypedArray, _dtype: DType): GPUBuffer {
+    const buffer = this.allocate(data.byteLength, 'host', 'upload');
+    if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return buffer;
+  }
+
+  /** Storage for a kernel's output; its contents are garbage until the kernel writes them. */
+  output(spec: OutputSpec): GPUBuffer {
+    return this.allocate(spec.size * bytesPerElement(spec.dtype), 'gpu', 'output');
+  }
+
+  async read(storage: GPUBuffer, dtype: DType, size: number): Promise<TypedArray> {
+    this.checkUsable('read');
+    const bytes = size * bytesPerElement(dtype);
+    if (bytes === 0) {
+      await this.flush();
+      return allocate(dtype, 0);
+    }
+    const staging = this.pool.acquire(bytes, USAGE.MAP_READ | USAGE.COPY_DST, 'host', 'read');
+    this.commandEncoder().copyBufferToBuffer(storage, 0, staging, 0, bytes);
+    this.submit();
+    try {
+      await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+    } catch (error) {
+      await this.throwPendingErrors();
+      throw new WebGpuError(`webgpu: reading a result failed: ${(error as Error).message}`);
+    }
+    const mapped = staging.getMappedRange(0, bytes);
+    const copy = dtype === 'float32' ? new Float32Array(mapped.slice(0)) : new Int32Array(mapped.slice(0));
+    staging.unmap();
+    this.pool.releaseIdle(staging);
+    await this.throwPendingErrors();
+    return copy;
+  }
+
+  free(storage: GPUBuffer): void {
+    if (this.disposed) return;
+    if (!this.live.delete(storage)) throw new WebGpuError('webgpu: free() of a buffer this backend does not hold (freed twice, or from another backend)');
+    this.liveBytes -= storage.size;
+    this.pool.release(storage);
+  }
+
+  memory(): WebGpuMemory {
+    const device = this.pool.allocated;
+    return { buffers: this.live.size, bytes: this.liveBytes, pooledBytes: this.pool.pooledBytes, deviceBuffers: device.buffers, deviceBytes: device.bytes };
+  }
+
+  /** The kernel variants compiled so far, by pipeline key (e.g. `matmulBlocked(a,bT,16,bias,gelu,a4,b4)`). */
+  compiledKernels(): string[] {
+    return [...this.pipelines.keys()];
+  }
+
+  // ---- recording work ------------------------------------------------------------------------
+
+  /**
+   * The compute pipeline for one kernel variant, compiled on first use, and its bind group layout.
+   * `key` names the variant (it appears in error messages); `source` builds its WGSL.
+   */
+  pipeline(key: string, source: () => string): CompiledPipeline {
+    const cached = this.pipelines.get(key);
+    if (cached) return cached;
+    this.checkUsable(key);
+    this.device.pushErrorScope('validation');
+    const module = this.device.createShaderModule({ label: key, code: source() });
+    const pipeline = this.device.createComputePipeline({ label: key, layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const compiled = { pipeline, bindGroupLayout: pipeline.getBindGroupLayout(0) };
+    const error = this.device.popErrorScope().then((e) => {
+      if (e) this.pipelines.delete(key); // compile it again (and fail again, loudly) if used again
+      return e;
+    });
+    this.watch(`compiling the WGSL of kernel "${key}"`, error);
+    this.pipelines.set(key, compiled);
+    return compiled;
+  }
+
+  /**
+   * Records one dispatch: binding 0 is the uniform struct, bindings 1… are `buffers` in order.
+   * The uniforms get a buffer of their own, written now (before the encoder is submitted), so no
+   * other pending dispatch may share it: it returns to the pool only at the next submit.
+   */
+  dispatch(label: string, compiled: CompiledPipeline, uniforms: Uniforms, buffers: readonly GPUBuffer[], grid: Grid): void {
+    this.checkUsable(label);
+    if (grid[0] * grid[1] * grid[2] === 0) return;
+    const bytes = uniforms.bytes();
+    const uniform = this.pool.acquire(bytes.byteLength, USAGE.UNIFORM | USAGE.COPY_DST, 'host', 'uniforms');
+    this.device.queue.writeBuffer(uniform, 0, bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (this.debug) this.device.pushErrorScope('validation');
+    const bindGroup = this.device.createBindGroup({
+      label,
+      layout: compiled.bindGroupLayout,
+      entries: [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    const pass = this.commandEncoder().beginComputePass({ label });
+    pass.setPipeline(compiled.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+    pass.end();
+    this.pool.release(uniform);
+    if (this.debug) {
+      this.submit();
+      this.watch(`running kernel "${label}"`, this.device.popErrorScope());
+    }
+  }
+
+  /** Records a plain copy of `bytes` bytes (a cast to the same dtype). */
+  copy(source: GPUBuffer, destination: GPUBuffer, bytes: number): void {
+    this.checkUsable('copy');
+    if (bytes > 0) this.commandEncoder().copyBufferToBuffer(source, 0, destination, 0, bytes);
+  }
+
+  /** Submits recorded work, waits for the GPU to finish it, and throws any error it raised. */
+  async flush(): Promise<void> {
+    this.checkUsable('flush');
+    this.submit();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.throwPendingErrors();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.encoder = null;
+    this.pipelines.clear();
+    this.pool.destroyAll();
+    this.live.clear();
+    this.liveBytes = 0;
+    this.device.destroy();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private allocate(bytes: number, firstWriter: FirstWriter, label: string): GPUBuffer {
+    this.checkUsable(label);
+    const limit = Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize);
+    if (bytes > limit) {
+      throw new WebGpuError(`webgpu: a tensor of ${bytes} bytes exceeds this device's largest storage buffer (${limit} bytes: maxStorageBufferBindingSize/maxBufferSize)`);
+    }
+    const buffer = this.pool.acquire(bytes, TENSOR_USAGE, firstWriter, label);
+    this.live.add(buffer);
+    this.liveBytes += buffer.size;
+    return buffer;
+  }
+
+  private commandEncoder(): GPUCommandEncoder {
+    this.encoder ??= this.device.createCommandEncoder({ label: 'roberta-ts' });
+    return this.encoder;
+  }
+
+  private submit(): void {
+    if (this.encoder) {
+      this.device.queue.submit([this.encoder.finish()]);
+      this.encoder = null;
+    }
+    this.pool.submitted();
+  }
+
+  private watch(what: string, error: Promise<GPUError | null>): void {
+    // Never rejected: an unread, rejected promise would crash Node as an unhandled rejection.
+    this.checks.push({ what, error: error.catch(() => null) });
+  }
+
+  private async throwPendingErrors(): Promise<void> {
+    const checks = this.checks;
+    this.checks = [];
+    const errors = await Promise.all(checks.map((c) => c.error));
+    const first = errors.findIndex((e) => e !== null);
+    const uncaptured = this.uncaptured;
+    this.uncaptured = [];
+    if (first >= 0) throw new WebGpuError(`webgpu: ${checks[first].what} failed: ${errors[first]?.message}`);
+    if (uncaptured.length > 0) {
+      const hint = this.debug ? '' : ' (with ROBERTA_WEBGPU_DEBUG=1, errors name the kernel that caused them)';
+      throw new WebGpuError(`webgpu: the GPU reported an error${hint}: ${uncaptured[0].message}`);
+    }
+    if (this.lost) throw new WebGpuError(`webgpu: ${this.lost}`);
+  }
+
+  private checkUsable(what: string): void {
+    if (this.disposed) throw new WebGpuError(`webgpu: ${what}: the backend was disposed`);
+    if (this.lost) throw new WebGpuError(`webgpu: ${what}: ${this.lost}; create a new backend`);
+  }
+}

@@ -1,0 +1,34 @@
+// Creating the WebGPU backend: find an adapter (gpu.ts), open a device with the limits a
+// transformer needs, describe the adapter.
+
+/// <reference types="@webgpu/types" />
+
+import { describeAdapter } from './adapterReport.js';
+import { WebGpuBackend, WebGpuError, type WebGpuOptions } from './backend.js';
+import { findAdapter } from './gpu.js';
+
+/**
+ * The WebGPU backend on the best adapter here. Throws an Error saying how to get one when there is
+ * none (in Node: a Vulkan driver, or SwiftShader). On a software adapter the backend works but is
+ * marked `degraded`, so `selectBackend('auto')` passes it over.
+ */
+export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+  const robustness = options.robustness ?? true;
+  const found = await findAdapter({ robustness, dawnFlags: options.dawnFlags ?? [], powerPreference: options.powerPreference ?? 'high-performance' });
+  const { adapter } = found;
+  let device: GPUDevice;
+  try {
+    // The defaults cap a storage binding at 128 MiB, less than RoBERTa's word embeddings
+    // (50265 × 768 floats = 154 MB): ask for all the adapter offers.
+    device = await adapter.requestDevice({
+      label: 'roberta-ts',
+      requiredLimits: {
+        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      },
+    });
+  } catch (error) {
+    throw new WebGpuError(`webgpu: the adapter would not open a device: ${(error as Error).message}`);
+  }
+  return new WebGpuBackend(device, describeAdapter(adapter, { source: found.source, robustness, swiftShaderFallback: found.swiftShaderFallback }), options);
+}

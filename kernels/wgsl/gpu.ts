@@ -1,0 +1,147 @@
+// Finding a WebGPU implementation and an adapter on it.
+//
+// In a browser that is `navigator.gpu`. In Node it is Dawn, Chromium's WebGPU implementation,
+// through the `webgpu` npm package; it is imported lazily (and by a specifier bundlers do not
+// follow) so browser bundles never pull it in.
+//
+// Without a hardware GPU, Node can still run on SwiftShader, Chromium's software Vulkan driver
+// (Debian ships it in `chromium-common`). The Vulkan loader reads VK_ICD_FILENAMES each time an
+// instance is created, so when no adapter turns up and the variable is unset, we set it to
+// SwiftShader's driver and create a second instance; that one finds it.
+
+/// <reference types="@webgpu/types" />
+
+/** The `webgpu` package's exports (types only: the module itself is loaded at run time). */
+type DawnModule = typeof import('webgpu');
+
+/** Where Debian's chromium-common installs SwiftShader's Vulkan driver manifest. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+export const SWIFTSHADER_INSTALL = 'apt-get update && apt-get install -y --no-install-recommends libvulkan1 chromium-common';
+const ICD_VARIABLE = 'VK_ICD_FILENAMES';
+
+/**
+ * Imports a module only Node has (Dawn's package, node:fs, node:vm). The specifier is a variable
+ * and the comments tell bundlers to leave the import alone, so browser bundles never include them.
+ */
+const importNodeOnly = (specifier: string): Promise<unknown> => import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
+
+export interface AdapterRequest {
+  /**
+   * Dawn's robustness transform clamps every buffer access in bounds. Turning it off speeds
+   * SwiftShader up several times but lets an indexing bug read or write out of bounds silently, so
+   * it stays on unless a benchmark asks. (Browsers always keep it on.)
+   */
+  readonly robustness: boolean;
+  /** Extra flags for Dawn's `create()` in Node, e.g. `adapter=NAME` or `backend=vulkan`. */
+  readonly dawnFlags: readonly string[];
+  readonly powerPreference?: GPUPowerPreference;
+}
+
+export interface FoundAdapter {
+  readonly adapter: GPUAdapter;
+  /** Which implementation: the browser's, or Dawn in Node. */
+  readonly source: 'navigator.gpu' | 'dawn';
+  /** Set when this module pointed the Vulkan loader at SwiftShader itself. */
+  readonly swiftShaderFallback: boolean;
+}
+
+/** What `findAdapter` needs from its surroundings (tests substitute their own). */
+export interface AdapterEnvironment {
+  /** The browser's WebGPU, if any. */
+  browserGpu(): GPU | undefined;
+  /** Whether this is Node (where Dawn may be loaded). */
+  isNode(): boolean;
+  /** A Dawn instance created with these flags. */
+  dawn(flags: readonly string[]): Promise<GPU>;
+  fileExists(path: string): Promise<boolean>;
+  getEnv(name: string): string | undefined;
+  /** Sets an environment variable where native code (the Vulkan loader) sees it. */
+  setEnv(name: string, value: string): Promise<void>;
+}
+
+export async function findAdapter(request: AdapterRequest, env: AdapterEnvironment = hostEnvironment): Promise<FoundAdapter> {
+  const gpu = env.browserGpu();
+  if (gpu) {
+    const adapter = await gpu.requestAdapter({ powerPreference: request.powerPreference });
+    if (!adapter) throw new Error(noAdapterMessage('navigator.gpu gave no adapter: WebGPU is disabled or unsupported on this GPU/driver'));
+    return { adapter, source: 'navigator.gpu', swiftShaderFallback: false };
+  }
+  if (!env.isNode()) throw new Error(noAdapterMessage('this environment has no navigator.gpu'));
+
+  const flags = [...request.dawnFlags];
+  if (!request.robustness) flags.push('enable-dawn-features=disable_robustness,allow_unsafe_apis');
+  let adapter = await (await env.dawn(flags)).requestAdapter({ powerPreference: request.powerPreference });
+  if (adapter) return { adapter, source: 'dawn', swiftShaderFallback: false };
+
+  const userIcd = env.getEnv(ICD_VARIABLE);
+  if (userIcd !== undefined) {
+    throw new Error(noAdapterMessage(`Dawn found no adapter with ${ICD_VARIABLE}=${userIcd}: check that the file exists and names a Vulkan driver`));
+  }
+  if (!(await env.fileExists(SWIFTSHADER_ICD))) {
+    throw new Error(noAdapterMessage(`Dawn found no adapter, and SwiftShader is not installed (${SWIFTSHADER_ICD} is missing)`));
+  }
+  await env.setEnv(ICD_VARIABLE, SWIFTSHADER_ICD);
+  adapter = await (await env.dawn(flags)).requestAdapter({ powerPreference: request.powerPreference });
+  if (adapter) return { adapter, source: 'dawn', swiftShaderFallback: true };
+  throw new Error(
+    noAdapterMessage(`Dawn found no adapter, not even SwiftShader at ${SWIFTSHADER_ICD} (is libvulkan1 installed? Dawn's flags may also rule Vulkan out: [${flags.join(', ')}])`),
+  );
+}
+
+/** What went wrong, and the two ways to get an adapter in Node. */
+function noAdapterMessage(why: string): string {
+  return [
+    `webgpu: no WebGPU adapter: ${why}.`,
+    'In a browser, use one with WebGPU enabled. In Node, either install a GPU driver with Vulkan support,',
+    `or the SwiftShader software driver: \`${SWIFTSHADER_INSTALL}\`,`,
+    `then run with ${ICD_VARIABLE}=${SWIFTSHADER_ICD} (set automatically when that file exists and the variable is unset).`,
+  ].join('\n');
+}
+
+/**
+ * Dawn's GPU objects, one per flags and driver list, held for the life of the process: when one
+ * is garbage collected while a device made from it is alive, Dawn crashes or hangs after a few
+ * dozen submits. An instance made before VK_ICD_FILENAMES was set never sees SwiftShader, so the
+ * variable is part of the key.
+ */
+const dawnInstances = new Map<string, GPU>();
+
+async function loadDawn(): Promise<DawnModule> {
+  try {
+    return (await importNodeOnly('webgpu')) as DawnModule;
+  } catch (error) {
+    throw new Error(noAdapterMessage(`the "webgpu" npm package (Dawn for Node) could not be loaded: ${(error as Error).message}`));
+  }
+}
+
+const hostEnvironment: AdapterEnvironment = {
+  browserGpu: () => (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu,
+  isNode: () => typeof process !== 'undefined' && typeof process.versions?.node === 'string',
+  async dawn(flags) {
+    const key = `${flags.join(' ')}|${process.env[ICD_VARIABLE] ?? ''}`;
+    let gpu = dawnInstances.get(key);
+    if (!gpu) {
+      const dawn = await loadDawn();
+      try {
+        gpu = dawn.create([...flags]);
+      } catch (error) {
+        throw new Error(`webgpu: Dawn rejected the flags [${flags.join(', ')}]: ${(error as Error).message}`);
+      }
+      dawnInstances.set(key, gpu);
+    }
+    return gpu;
+  },
+  async fileExists(path) {
+    const { existsSync } = (await importNodeOnly('node:fs')) as typeof import('node:fs');
+    return existsSync(path);
+  },
+  getEnv: (name) => process.env[name],
+  // `process.env` may be a sandbox's copy (Jest gives each test file its own), which native code
+  // never reads; so the variable is also set on the host's `process`, reached by evaluating
+  // `process` in the host's own context.
+  async setEnv(name, value) {
+    process.env[name] = value;
+    const { runInThisContext } = (await importNodeOnly('node:vm')) as typeof import('node:vm');
+    (runInThisContext('process') as NodeJS.Process).env[name] = value;
+  },
+};

@@ -1,0 +1,33 @@
+// Registers the WebGPU backend and its kernels. Importing this module is what makes `webgpu`
+// exist; the backend itself (a device) is only created when selected.
+
+import { registerKernel } from '../../engine/registry.js';
+import { registerBackend } from '../../engine/select.js';
+import { binary } from './binary.js';
+import { createWebGpuBackend } from './create.js';
+import { cumsum } from './cumsum.js';
+import { gather } from './gather.js';
+import { layerNorm } from './layerNorm.js';
+import { cast, scale, unary } from './map.js';
+import { linear, matmul } from './matmul.js';
+import { softmax } from './softmax.js';
+import { concat, permute, slice } from './stridedCopy.js';
+import { argmax, topk } from './topk.js';
+
+registerBackend({ name: 'webgpu', priority: 20, create: () => createWebGpuBackend() });
+
+registerKernel('webgpu', 'matmul', matmul);
+registerKernel('webgpu', 'linear', linear);
+registerKernel('webgpu', 'binary', binary);
+registerKernel('webgpu', 'scale', scale);
+registerKernel('webgpu', 'unary', unary);
+registerKernel('webgpu', 'softmax', softmax);
+registerKernel('webgpu', 'layerNorm', layerNorm);
+registerKernel('webgpu', 'gather', gather);
+registerKernel('webgpu', 'permute', permute);
+registerKernel('webgpu', 'slice', slice);
+registerKernel('webgpu', 'concat', concat);
+registerKernel('webgpu', 'cumsum', cumsum);
+registerKernel('webgpu', 'argmax', argmax);
+registerKernel('webgpu', 'topk', topk);
+registerKernel('webgpu', 'cast', cast);

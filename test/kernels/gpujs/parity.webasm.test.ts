@@ -1,0 +1,8 @@
+// Every op's gpu.js kernel in the webasm mode against the CPU reference, on the shared case table.
+
+import '../../../index.js';
+import '../../../kernels/gpujs/register.js';
+import { createGpujsBackend } from '../../../kernels/gpujs/backend.js';
+import { describeKernelParity } from '../kernelParity.js';
+
+describeKernelParity('gpujs (webasm)', () => createGpujsBackend({ mode: 'webasm' }));
