@@ -3,6 +3,7 @@
 
 import './kernels/cpu/register.js';
 import './kernels/gpujs/register.js';
+import './kernels/wasm/register.js';
 import './kernels/wgsl/register.js';
 
 export * from './engine/index.js';

@@ -37,6 +37,10 @@ describe('roberta forward', () => {
     await expectForwardParity('gpujs');
   });
 
+  it('roberta forward --backend wasm passes the same parity (WebAssembly SIMD kernels)', async () => {
+    await expectForwardParity('wasm');
+  });
+
   it('roberta forward --backend webgpu passes the same parity (WGSL kernels, SwiftShader without a GPU)', async () => {
     await expectForwardParity('webgpu');
   });

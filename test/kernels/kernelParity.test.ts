@@ -1,8 +1,8 @@
-// The harness must be able to fail. A fake backend named 'wasm' shares the CPU backend's storage
+// The harness must be able to fail. A fake backend named 'broken' shares the CPU backend's storage
 // and kernels except for a few deliberately wrong ones, each a mistake a real GPU kernel could
 // make; the harness must flag exactly the cases those mistakes show in, and nothing else.
 
-import { getBackendByName, getKernel, registerKernel, registeredOps, type Backend, type Kernel, type OpName } from './engine.js';
+import { getBackendByName, getKernel, registerKernel, registeredOps, type Backend, type BackendName, type Kernel, type OpName } from './engine.js';
 import { CpuBackend } from '../../kernels/cpu/backend.js';
 import type { CpuKernel } from '../../kernels/cpu/kernel.js';
 import { compareValues, EXACT, PARITY_CASES, runParityCase } from './kernelParity.js';
@@ -60,14 +60,14 @@ const BROKEN = { topk: topkTiesLast, layerNorm: layerNormOnePass, unary: unaryGe
 const MISSING: OpName = 'scale';
 
 let cpu: Backend;
-let wasm: CpuBackend;
+let broken: CpuBackend;
 
 beforeAll(async () => {
   cpu = await getBackendByName('cpu');
-  wasm = new CpuBackend();
-  Object.defineProperty(wasm, 'name', { value: 'wasm' });
+  broken = new CpuBackend();
+  Object.defineProperty(broken, 'name', { value: 'broken' });
   for (const op of registeredOps('cpu')) {
-    if (op !== MISSING) registerKernel('wasm', op, BROKEN[op] ?? getKernel('cpu', op));
+    if (op !== MISSING) registerKernel('broken' as BackendName, op, BROKEN[op] ?? getKernel('cpu', op));
   }
 });
 
@@ -85,7 +85,7 @@ describe('runParityCase', () => {
   it('flags exactly the cases that show the broken kernels, and passes the rest', async () => {
     const failures = new Map<string, string>();
     for (const testCase of PARITY_CASES.filter((c) => c.op !== MISSING)) {
-      const failure = await runParityCase(testCase, cpu, wasm);
+      const failure = await runParityCase(testCase, cpu, broken);
       if (failure !== null) failures.set(testCase.name, failure);
     }
     const expected = [
@@ -99,24 +99,24 @@ describe('runParityCase', () => {
     ];
     expect([...failures.keys()].sort()).toEqual(expected.sort());
     expect(failures.get('topk k=6 [4,12] with ties (lower index first)')).toMatch(
-      /^topk k=6 \[4,12\] with ties \(lower index first\) on wasm: output 1: \d+ of 24 elements differ; worst at flat index \d+: expected \d+, got \d+/,
+      /^topk k=6 \[4,12\] with ties \(lower index first\) on broken: output 1: \d+ of 24 elements differ; worst at flat index \d+: expected \d+, got \d+/,
     );
     expect(failures.get('unary gelu extremes')).toMatch(/elements differ; worst at flat index \d+: expected -?[\d.e-]+, got -?[\d.e-]+ \(\|Δ\| [\d.e-]+, allowed [\d.e-]+\)$/);
-    expect(failures.get('cast int32 [2,3] → int32')).toBe('cast int32 [2,3] → int32 on wasm: the wasm backend holds 1 more buffers than before (a kernel kept a temporary)');
+    expect(failures.get('cast int32 [2,3] → int32')).toBe('cast int32 [2,3] → int32 on broken: the broken backend holds 1 more buffers than before (a kernel kept a temporary)');
   });
 
   it('applies per-op tolerance overrides to float outputs', async () => {
     const geluCase = PARITY_CASES.find((c) => c.name === 'unary gelu [5,37] in [−8,8)');
     if (!geluCase) throw new Error('the gelu case is missing');
     // The tanh approximation is within 1e-3 of the exact GELU everywhere.
-    expect(await runParityCase(geluCase, cpu, wasm, { tolerance: { unary: 1e-3 } })).toBeNull();
-    expect(await runParityCase(geluCase, cpu, wasm, { tolerance: { matmul: 1e-3 } })).not.toBeNull();
+    expect(await runParityCase(geluCase, cpu, broken, { tolerance: { unary: 1e-3 } })).toBeNull();
+    expect(await runParityCase(geluCase, cpu, broken, { tolerance: { matmul: 1e-3 } })).not.toBeNull();
   });
 
   it('reports a missing kernel with the op and backend', async () => {
     const scaleCase = PARITY_CASES.find((c) => c.op === MISSING);
     if (!scaleCase) throw new Error('no scale case');
-    await expect(runParityCase(scaleCase, cpu, wasm)).rejects.toThrow('scale: the wasm backend has no kernel for this op');
+    await expect(runParityCase(scaleCase, cpu, broken)).rejects.toThrow('scale: the broken backend has no kernel for this op');
   });
 });
 

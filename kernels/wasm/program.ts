@@ -1,0 +1,15 @@
+// The one WebAssembly module every kernel lives in, generated at load time from the builders in
+// kernels/: the same bytes on the main thread and in every worker.
+
+import { ModuleBuilder } from './emit/module.js';
+import { emitGemm } from './simd/gemm.js';
+import { emitLayerNorm } from './simd/layerNorm.js';
+import { emitSoftmax } from './simd/softmax.js';
+
+export function buildKernelModule(sharedMemory: boolean): Uint8Array {
+  const m = new ModuleBuilder();
+  emitGemm(m);
+  emitSoftmax(m);
+  emitLayerNorm(m);
+  return m.encode(sharedMemory);
+}

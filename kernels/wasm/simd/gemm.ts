@@ -1,0 +1,311 @@
+// Matrix products C = A·B (+ bias, then an activation) in WebAssembly SIMD, the way fast BLAS
+// libraries do it (GotoBLAS / BLIS), scaled down to 128-bit vectors:
+//
+//   B is "packed" into panels NR columns wide: panel p holds, for k = 0..K−1, the NR values
+//   B[k, p·NR .. p·NR+NR) next to each other (zero past column N). The micro-kernel then reads B
+//   as one contiguous stream, two f32x4 loads per k.
+//
+//   The micro-kernel computes an MR×NR tile of C entirely in registers: MR·NR/4 f32x4
+//   accumulators. Per k it broadcasts A[i, k] for each of its MR rows (`v128.load32_splat`) and
+//   adds A[i, k]·B[k, j..j+4) into every accumulator: MR·NR/4 multiplies and adds for NR/4 + MR
+//   loads, so the arithmetic units, not memory, set the pace.
+//
+// MR×NR is chosen for the 16 XMM registers V8's x64 backend works with (one is its scratch):
+// MR·NR/4 accumulators + NR/4 B vectors + the broadcast + one product must fit, or the register
+// allocator spills accumulators to the stack inside the hot loop. Measured on one core of the
+// development machine (AMD Zen 4, Node 20; x[128,768]·W[768,768]ᵀ, best of 41 calls):
+//   4×8 and 2×16 (8 accumulators): 38–41 GFLOP/s, and 44 with the k loop unrolled as below;
+//   5×8, 6×8, 3×12, 4×12, 3×16, 2×20, 2×24 (10–12 accumulators): 21–26 GFLOP/s — they spill.
+// 4×8 keeps a panel of K = 768 (24 KiB) inside the 32 KiB L1 cache, where 2×16's would not fit.
+//
+// Every output element is the sum over k in increasing order, in float32, then + bias: the same
+// sequence of roundings whichever tile, panel or thread computes it. So results do not depend on
+// how work is split between threads — they are bit-identical for any thread count.
+
+import { f32, f32x4, i32, v128, type Operand } from '../emit/expr.js';
+import type { FunctionBuilder } from '../emit/func.js';
+import type { ModuleBuilder } from '../emit/module.js';
+import { emitActivation, SIMD_ACTIVATIONS, type SimdActivation } from './activations.js';
+
+/** Rows per micro-tile. */
+export const MR = 4;
+/** Columns per micro-tile and per packed panel (two f32x4 vectors). */
+export const NR = 8;
+/** The k loop is unrolled this many times, so loop overhead is paid once per UNROLL steps. */
+const UNROLL = 4;
+
+const VECTORS = NR / 4;
+const F32 = 4;
+
+/** min(value, limit), without a branch. */
+function atMost(value: Operand<'i32'>, limit: number) {
+  return i32.select(limit, value, i32.gtS(value, limit));
+}
+
+/** Floats of per-thread scratch a product with inner dimension K needs (packed panel, edge tile, padded bias). */
+export function gemmScratchFloats(k: number): number {
+  return k * NR + MR * NR + NR;
+}
+
+/** i8x16.shuffle byte indices picking four 32-bit lanes (0–3 from the first operand, 4–7 from the second). */
+function lanes(...picks: [number, number, number, number]): number[] {
+  return picks.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+}
+
+/**
+ * packPanel(src, kStride, nStride, K, N, p, dst): panel p of the K×N matrix whose element (k, n)
+ * is the float at src + (k·kStride + n·nStride)·4, to dst (K·NR floats, zero past column N).
+ * Strides in elements cover both layouts: a weight [N, K] (kStride 1, nStride K) and a plain
+ * [K, N] (kStride N, nStride 1). Full panels of either layout move four floats at a time; the
+ * rest (a ragged last panel, K mod 4) one at a time.
+ */
+function emitPackPanel(m: ModuleBuilder) {
+  const f = m.function('packPanel', { src: 'i32', kStride: 'i32', nStride: 'i32', K: 'i32', N: 'i32', p: 'i32', dst: 'i32' });
+  const { src, kStride, nStride, K, N, p, dst } = f.params;
+  const k = f.local('i32', 'k');
+  const j = f.local('i32', 'j');
+  const n = f.local('i32', 'n');
+  const first = f.local('i32', 'first');
+  const rowBytes = f.local('i32', 'rowBytes');
+  const vectorK = f.local('i32', 'vectorK');
+  const rows = f.locals('v128', 'row', NR);
+  const pairs = f.locals('v128', 'pair', 4);
+
+  f.set(first, i32.add(src, i32.shl(i32.mul(i32.mul(p, NR), nStride), 2)));
+  f.set(vectorK, 0);
+  f.if(i32.leS(i32.mul(i32.add(p, 1), NR), N), () =>
+    f.if(
+      i32.eq(kStride, 1),
+      () => {
+        // The panel's NR columns are NR rows of the source: load four k of each row and
+        // transpose each 4×4 block (rows j..j+3, k..k+3) with two rounds of shuffles.
+        f.set(rowBytes, i32.shl(nStride, 2));
+        f.set(vectorK, i32.and(K, ~3));
+        f.forRange(k, 0, vectorK, 4, () => {
+          rows.forEach((row, r) => f.set(row, v128.load(i32.add(i32.add(first, i32.mul(rowBytes, r)), i32.shl(k, 2)))));
+          for (let half = 0; half < NR / 4; half++) {
+            const [a, b, c, d] = rows.slice(4 * half, 4 * half + 4);
+            f.set(pairs[0], v128.shuffle(a, b, lanes(0, 4, 1, 5)));
+            f.set(pairs[1], v128.shuffle(c, d, lanes(0, 4, 1, 5)));
+            f.set(pairs[2], v128.shuffle(a, b, lanes(2, 6, 3, 7)));
+            f.set(pairs[3], v128.shuffle(c, d, lanes(2, 6, 3, 7)));
+            const out = i32.add(dst, i32.mul(k, NR * F32));
+            f.storeV128(out, v128.shuffle(pairs[0], pairs[1], lanes(0, 1, 4, 5)), (0 * NR + 4 * half) * F32);
+            f.storeV128(out, v128.shuffle(pairs[0], pairs[1], lanes(2, 3, 6, 7)), (1 * NR + 4 * half) * F32);
+            f.storeV128(out, v128.shuffle(pairs[2], pairs[3], lanes(0, 1, 4, 5)), (2 * NR + 4 * half) * F32);
+            f.storeV128(out, v128.shuffle(pairs[2], pairs[3], lanes(2, 3, 6, 7)), (3 * NR + 4 * half) * F32);
+          }
+        });
+      },
+      () =>
+        f.if(i32.eq(nStride, 1), () => {
+          // Each k's NR values are already contiguous: copy them.
+          f.set(vectorK, K);
+          f.forRange(k, 0, K, 1, () => {
+            const from = i32.add(first, i32.shl(i32.mul(k, kStride), 2));
+            for (let q = 0; q < VECTORS; q++) f.storeV128(i32.add(dst, i32.mul(k, NR * F32)), v128.load(from, q * 16), q * 16);
+          });
+        }),
+    ),
+  );
+  f.forRange(k, vectorK, K, 1, () => {
+    f.forRange(j, 0, NR, 1, () => {
+      f.set(n, i32.add(i32.mul(p, NR), j));
+      const out = i32.add(dst, i32.shl(i32.add(i32.mul(k, NR), j), 2));
+      f.if(
+        i32.ltS(n, N),
+        () => f.storeF32(out, f32.load(i32.add(src, i32.shl(i32.add(i32.mul(k, kStride), i32.mul(n, nStride)), 2)))),
+        () => f.storeF32(out, 0),
+      );
+    });
+  });
+  return f;
+}
+
+/** packWeight(src, K, N, dst, begin, end): panels [begin, end) of a weight [N, K] into the packed matrix at dst. */
+function emitPackWeight(m: ModuleBuilder, packPanel: FunctionBuilder) {
+  const f = m.function('packWeight', { src: 'i32', K: 'i32', N: 'i32', dst: 'i32', begin: 'i32', end: 'i32' });
+  const { src, K, N, dst, begin, end } = f.params;
+  const p = f.local('i32', 'p');
+  f.forRange(p, begin, end, 1, () => f.call(packPanel, src, 1, K, K, N, p, i32.add(dst, i32.mul(i32.mul(p, K), NR * F32))));
+  return f;
+}
+
+/**
+ * micro{mr}(a, lda, b, K, c, ldc, bias, hasBias): the mr×NR tile C[i, j] = Σ_k A[i, k]·B[k, j]
+ * + bias[j] for rows a, a+lda, … (strides in bytes) and the packed panel b; bias is read only
+ * when hasBias ≠ 0.
+ */
+function emitMicroKernel(m: ModuleBuilder, mr: number) {
+  const f = m.function(`micro${mr}`, { a: 'i32', lda: 'i32', b: 'i32', K: 'i32', c: 'i32', ldc: 'i32', bias: 'i32', hasBias: 'i32' });
+  const { a, lda, b, K, c, ldc, bias, hasBias } = f.params;
+  const rows = f.locals('i32', 'row', mr);
+  const acc = rows.map((_, r) => f.locals('v128', `acc${r}_`, VECTORS));
+  const bv = f.locals('v128', 'b', VECTORS);
+  const splat = f.local('v128', 'splat');
+  const steps = f.local('i32', 'steps');
+
+  rows.forEach((row, r) => f.set(row, r === 0 ? a : i32.add(rows[r - 1], lda)));
+
+  // One k step at a time offset `u` (in k) from the current pointers.
+  const step = (u: number) => {
+    bv.forEach((v, q) => f.set(v, v128.load(b, (u * NR + q * 4) * F32)));
+    rows.forEach((row, r) => {
+      f.set(splat, v128.load32Splat(row, u * F32));
+      bv.forEach((v, q) => f.set(acc[r][q], f32x4.add(acc[r][q], f32x4.mul(splat, v))));
+    });
+  };
+  const advance = (count: number) => {
+    rows.forEach((row) => f.set(row, i32.add(row, count * F32)));
+    f.set(b, i32.add(b, count * NR * F32));
+  };
+  // The loop is unrolled with an exit test after every step, so any K works without a remainder
+  // loop, and each step is its own basic block: TurboFan then cannot hoist the next step's loads
+  // above this step's arithmetic, which would need more registers than there are and spill.
+  f.set(steps, K);
+  f.block((done) => {
+    f.brIf(done, i32.leS(steps, 0));
+    f.loop((next) => {
+      for (let u = 0; u < UNROLL; u++) {
+        step(u);
+        f.set(steps, i32.sub(steps, 1));
+        if (u < UNROLL - 1) f.brIf(done, i32.eqz(steps));
+      }
+      advance(UNROLL);
+      f.brIf(next, steps);
+    });
+  });
+
+  f.if(hasBias, () => {
+    bv.forEach((v, q) => f.set(v, v128.load(bias, q * 4 * F32)));
+    acc.forEach((accRow) => accRow.forEach((x, q) => f.set(x, f32x4.add(x, bv[q]))));
+  });
+  acc.forEach((accRow, r) => {
+    const out = r === 0 ? c : i32.add(c, i32.mul(ldc, r));
+    accRow.forEach((x, q) => f.storeV128(out, x, q * 4 * F32));
+  });
+  return f;
+}
+
+/**
+ * panelRows(a, lda, b, K, c, ldc, M, cols, bias, hasBias, scratch): all M rows of one
+ * packed panel b into C's columns [0, cols), cols ≤ NR. A ragged panel (cols < NR) is computed
+ * into a scratch tile and its valid columns copied out, so nothing is written past column N,
+ * and its bias is copied to a zero-padded scratch row so nothing is read past it either.
+ */
+function emitPanelRows(m: ModuleBuilder, micro: readonly FunctionBuilder[]) {
+  const f = m.function('panelRows', {
+    a: 'i32', lda: 'i32', b: 'i32', K: 'i32', c: 'i32', ldc: 'i32', M: 'i32', cols: 'i32', bias: 'i32', hasBias: 'i32', scratch: 'i32',
+  });
+  const { a, lda, b, K, c, ldc, M, cols, bias, hasBias, scratch } = f.params;
+  const i = f.local('i32', 'i');
+  const r = f.local('i32', 'r');
+  const j = f.local('i32', 'j');
+  const tile = f.local('i32', 'tile');
+  const biasPad = f.local('i32', 'biasPad');
+  const mr = f.local('i32', 'mr');
+
+  /** Runs `kernel` for the tile starting at row i. */
+  const callMicro = (kernel: FunctionBuilder, out: Operand<'i32'>, outStride: Operand<'i32'>, biasAt: Operand<'i32'>) =>
+    f.call(kernel, i32.add(a, i32.mul(i, lda)), lda, b, K, out, outStride, biasAt, hasBias);
+
+  /** micro[mr − 1] for the runtime row count mr (1 ≤ mr ≤ MR), as a chain of ifs. */
+  const dispatch = (run: (kernel: FunctionBuilder) => void) => {
+    const chain = (rowsHere: number) => {
+      if (rowsHere === MR) return run(micro[MR - 1]);
+      f.if(i32.eq(mr, rowsHere), () => run(micro[rowsHere - 1]), () => chain(rowsHere + 1));
+    };
+    chain(1);
+  };
+
+  f.if(
+    i32.eq(cols, NR),
+    () => {
+      f.forRange(i, 0, M, MR, () => {
+        f.set(mr, atMost(i32.sub(M, i), MR));
+        dispatch((kernel) => callMicro(kernel, i32.add(c, i32.mul(i, ldc)), ldc, bias));
+      });
+    },
+    () => {
+      f.set(tile, scratch);
+      f.set(biasPad, i32.add(scratch, MR * NR * F32));
+      f.forRange(j, 0, NR, 1, () => {
+        const at = i32.shl(j, 2);
+        f.storeF32(i32.add(biasPad, at), 0);
+        f.if(i32.and(hasBias, i32.ltS(j, cols)), () => f.storeF32(i32.add(biasPad, at), f32.load(i32.add(bias, at))));
+      });
+      f.forRange(i, 0, M, MR, () => {
+        f.set(mr, atMost(i32.sub(M, i), MR));
+        dispatch((kernel) => callMicro(kernel, tile, NR * F32, biasPad));
+        f.forRange(r, 0, mr, 1, () => {
+          f.forRange(j, 0, cols, 1, () => {
+            f.storeF32(
+              i32.add(i32.add(c, i32.mul(i32.add(i, r), ldc)), i32.shl(j, 2)),
+              f32.load(i32.add(tile, i32.shl(i32.add(i32.mul(r, NR), j), 2))),
+            );
+          });
+        });
+      });
+    },
+  );
+  return f;
+}
+
+/**
+ * linear(a, lda, packed, K, c, ldc, M, N, bias, hasBias, begin, end, scratch), and linear_relu,
+ * linear_gelu: C = A·B + bias for the prepacked weight panels [begin, end), then the activation
+ * over each panel's M×NR block while it is still in the L1 cache.
+ */
+function emitLinear(m: ModuleBuilder, panelRows: FunctionBuilder, activate?: { readonly name: SimdActivation; readonly fn: FunctionBuilder }) {
+  const f = m.function(activate ? `linear_${activate.name}` : 'linear', {
+    a: 'i32', lda: 'i32', packed: 'i32', K: 'i32', c: 'i32', ldc: 'i32', M: 'i32', N: 'i32', bias: 'i32', hasBias: 'i32', begin: 'i32', end: 'i32', scratch: 'i32',
+  });
+  const { a, lda, packed, K, c, ldc, M, N, bias, hasBias, begin, end, scratch } = f.params;
+  const p = f.local('i32', 'p');
+  const cols = f.local('i32', 'cols');
+  const block = f.local('i32', 'block');
+  f.forRange(p, begin, end, 1, () => {
+    f.set(cols, atMost(i32.sub(N, i32.mul(p, NR)), NR));
+    f.set(block, i32.add(c, i32.mul(p, NR * F32)));
+    f.call(panelRows, a, lda, i32.add(packed, i32.mul(i32.mul(p, K), NR * F32)), K, block, ldc, M, cols, i32.add(bias, i32.mul(p, NR * F32)), hasBias, scratch);
+    if (activate) f.call(activate.fn, block, ldc, M, cols);
+  });
+  return f;
+}
+
+/**
+ * matmul(table, M, N, K, lda, kStride, nStride, ldc, panels, begin, end, scratch): batched
+ * C = A·B. Work item w covers batch w / panels and column panel w % panels; `table` holds, per
+ * batch, the byte offsets of its A, B and C (three i32s), so any batch broadcasting works. B is
+ * read through element strides (transposed or not) and packed one panel at a time into scratch.
+ */
+function emitMatmul(m: ModuleBuilder, packPanel: FunctionBuilder, panelRows: FunctionBuilder) {
+  const f = m.function('matmul', {
+    table: 'i32', M: 'i32', N: 'i32', K: 'i32', lda: 'i32', kStride: 'i32', nStride: 'i32', ldc: 'i32', panels: 'i32', begin: 'i32', end: 'i32', scratch: 'i32',
+  });
+  const { table, M, N, K, lda, kStride, nStride, ldc, panels, begin, end, scratch } = f.params;
+  const w = f.local('i32', 'w');
+  const p = f.local('i32', 'p');
+  const entry = f.local('i32', 'entry');
+  const cols = f.local('i32', 'cols');
+  const tileScratch = f.local('i32', 'tileScratch');
+  f.set(tileScratch, i32.add(scratch, i32.mul(K, NR * F32)));
+  f.forRange(w, begin, end, 1, () => {
+    f.set(p, i32.remS(w, panels));
+    f.set(entry, i32.add(table, i32.mul(i32.divS(w, panels), 12)));
+    f.set(cols, atMost(i32.sub(N, i32.mul(p, NR)), NR));
+    f.call(packPanel, i32.load(entry, 4), kStride, nStride, K, N, p, scratch);
+    f.call(panelRows, i32.load(entry, 0), lda, scratch, K, i32.add(i32.load(entry, 8), i32.mul(p, NR * F32)), ldc, M, cols, 0, 0, tileScratch);
+  });
+  return f;
+}
+
+export function emitGemm(m: ModuleBuilder): void {
+  const packPanel = emitPackPanel(m);
+  emitPackWeight(m, packPanel);
+  const micro = Array.from({ length: MR }, (_, r) => emitMicroKernel(m, r + 1));
+  const panelRows = emitPanelRows(m, micro);
+  emitLinear(m, panelRows);
+  for (const name of SIMD_ACTIVATIONS) emitLinear(m, panelRows, { name, fn: emitActivation(m, name) });
+  emitMatmul(m, packPanel, panelRows);
+}
