@@ -7,8 +7,10 @@ import type { CliCommand } from './command.js';
 import { COMMON_FLAGS } from './common.js';
 
 interface Describable {
-  /** Backends with a device say what it is (adapter vendor, features, limits). */
+  /** Backends with a device say what it is (adapter vendor, features, limits)… */
   adapterReport?(): unknown;
+  /** …and in a few readable lines. */
+  adapterReportText?(): string;
 }
 
 export const infoCommand: CliCommand = {
@@ -22,7 +24,7 @@ export const infoCommand: CliCommand = {
     for (const name of registeredBackends()) {
       try {
         const backend = (await getBackendByName(name)) as Awaited<ReturnType<typeof getBackendByName>> & Describable;
-        backends[name] = { available: true, description: backend.description, adapter: backend.adapterReport?.() };
+        backends[name] = { available: true, description: backend.description, adapter: backend.adapterReport?.(), adapterText: backend.adapterReportText?.() };
       } catch (error) {
         backends[name] = { available: false, reason: (error as Error).message };
       }
@@ -33,13 +35,14 @@ export const infoCommand: CliCommand = {
     );
     const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpu: cpus()[0]?.model };
     if (flagIsSet(args, 'json')) {
-      io.stdout.write(`${JSON.stringify({ machine, backends, auto })}\n`);
+      const withoutText = Object.fromEntries(Object.entries(backends).map(([n, b]) => [n, { ...(b as object), adapterText: undefined }]));
+      io.stdout.write(`${JSON.stringify({ machine, backends: withoutText, auto })}\n`);
       return 0;
     }
     io.stdout.write(`machine: Node ${machine.node}, ${machine.platform}, ${machine.cpus} × ${machine.cpu}\n\nbackends:\n`);
-    for (const [name, info] of Object.entries(backends) as [string, { available: boolean; description?: string; reason?: string; adapter?: unknown }][]) {
+    for (const [name, info] of Object.entries(backends) as [string, { available: boolean; description?: string; reason?: string; adapterText?: string }][]) {
       io.stdout.write(`  ${name}: ${info.available ? info.description : `unavailable — ${info.reason}`}\n`);
-      if (info.adapter) io.stdout.write(`${JSON.stringify(info.adapter, null, 2).replace(/^/gm, '      ')}\n`);
+      if (info.adapterText) io.stdout.write(`${info.adapterText.replace(/^/gm, '      ')}\n`);
     }
     io.stdout.write(`\n--backend auto:\n${auto.lines.map((l) => `  ${l}`).join('\n')}\n`);
     return 0;
