@@ -1,8 +1,9 @@
 // WebGPU kernel throughput: GFLOP/s of every matmul version (naive, tiled, register-blocked) on
-// RoBERTa-base's shapes for 128 tokens, and GB/s of the memory-bound row kernels (softmax,
-// layerNorm) and GELU. "Cold" is the first call, including the pipeline compile when the kernel
-// variant is new to the backend; "warm" is the median of later runs. A run records `repeat` calls
-// and waits for the GPU once, so on fast hardware the submit-and-wait round trip is amortised.
+// RoBERTa-base's shapes for 128 tokens and of attention (fused, and as separate kernels), and GB/s
+// of the memory-bound row kernels (softmax, layerNorm) and GELU. "Cold" is the first call,
+// including the pipeline compile when the kernel variant is new to the backend; "warm" is the
+// median of later runs. A run records `repeat` calls and waits for the GPU once, so on fast
+// hardware the submit-and-wait round trip is amortised.
 //
 // Run: npx tsc -p tsconfig.build.json && node dist/bench/kernelsWebgpu.js [--runs N] [--no-robustness]
 // On a software adapter (SwiftShader) the defaults drop to one warm run of one call.
@@ -13,6 +14,7 @@ import '../kernels/cpu/register.js';
 import '../kernels/wgsl/register.js';
 import { ops, tidy, type Tensor } from '../engine/index.js';
 import type { AdapterReport } from '../kernels/wgsl/adapterReport.js';
+import { ATTENTION_VERSIONS, type AttentionVersion } from '../kernels/wgsl/attention.js';
 import type { WebGpuBackend } from '../kernels/wgsl/backend.js';
 import { createWebGpuBackend } from '../kernels/wgsl/create.js';
 import { MATMUL_VERSIONS, type MatmulVersion } from '../kernels/wgsl/matmulVersions.js';
@@ -31,8 +33,8 @@ export interface WebGpuBenchOptions {
 export interface KernelMeasurement {
   readonly kernel: string;
   readonly shape: string;
-  /** The matmul version, for matmul measurements. */
-  readonly version?: MatmulVersion | 'auto';
+  /** The matmul version, for matmul measurements; fused or separate, for attention. */
+  readonly version?: MatmulVersion | 'auto' | AttentionVersion;
   readonly coldMs: number;
   /** Whether the cold call compiled a pipeline. */
   readonly coldCompiled: boolean;
@@ -54,6 +56,7 @@ interface Workload {
   readonly kernel: string;
   readonly shape: string;
   readonly version?: MatmulVersion | 'auto';
+  readonly attention?: AttentionVersion;
   readonly inputs: () => Tensor[];
   readonly run: (inputs: Tensor[]) => Tensor;
   readonly flops?: number;
@@ -92,6 +95,19 @@ function workloads(backend: WebGpuBackend): Workload[] {
     run: ([x, w, b]) => ops.linear(x, w, b, 'gelu'),
     flops: 2 * 128 * 768 * 3072,
   });
+  // softmax(q·kᵀ/8 + mask)·v over 12 heads of 64 for 128 tokens: 2·128·128·64 multiply-adds per
+  // head for the scores and as many for the weighted sum.
+  const heads = [1, 12, 128, 64];
+  for (const attention of ATTENTION_VERSIONS) {
+    list.push({
+      kernel: 'attention + mask',
+      shape: '[1,12,128,64] ×3 + [1,1,1,128]',
+      attention,
+      inputs: () => [randomTensor(heads, backend), randomTensor(heads, backend), randomTensor(heads, backend), randomTensor([1, 1, 1, 128], backend)],
+      run: ([q, k, v, mask]) => ops.attention(q, k, v, mask, 1 / 8),
+      flops: 2 * 2 * 12 * 128 * 128 * 64,
+    });
+  }
   const scores = [1, 12, 128, 128];
   const scoreBytes = 4 * scores.reduce((p, d) => p * d, 1);
   list.push({
@@ -134,6 +150,7 @@ export async function runWebGpuKernelBench(options: WebGpuBenchOptions = {}): Pr
     const measurements: KernelMeasurement[] = [];
     for (const workload of workloads(backend)) {
       backend.matmulVersion = workload.version ?? 'auto';
+      backend.attentionVersion = workload.attention ?? 'fused';
       const inputs = workload.inputs();
       try {
         const compiledBefore = backend.compiledKernels().length;
@@ -145,7 +162,7 @@ export async function runWebGpuKernelBench(options: WebGpuBenchOptions = {}): Pr
         const m: KernelMeasurement = {
           kernel: workload.kernel,
           shape: workload.shape,
-          version: workload.version,
+          version: workload.attention ?? workload.version,
           coldMs,
           coldCompiled,
           warmMs,

@@ -6,7 +6,7 @@ export { OpError } from './errors.js';
 export type { BinaryOp, OpAttrs, OpName, UnaryFn } from './opTypes.js';
 export { UNARY_FNS } from './opTypes.js';
 export * as ops from './ops/index.js';
-export { getKernel, registerKernel, registeredOps, type Kernel } from './registry.js';
+export { getKernel, hasKernel, registerKernel, registeredOps, type Kernel } from './registry.js';
 export { keep, tidy } from './scope.js';
 export {
   disposeBackends,

@@ -24,6 +24,12 @@ export interface OpAttrs {
   unary: { readonly fn: UnaryFn };
   /** inputs [x, mask?]: softmax over the last axis of x + mask (mask broadcasts to x). */
   softmax: Readonly<Record<string, never>>;
+  /**
+   * inputs [q, k, v, mask?]: softmax(scale · q·kᵀ + mask)·v, with q [..., Sq, D], k [..., Sk, D],
+   * v [..., Sk, Dv] and the mask broadcasting to the scores [..., Sq, Sk]. A composite op: see
+   * registry.ts.
+   */
+  attention: { readonly scale: number };
   /** inputs [x, weight, bias, residual?]: LayerNorm over the last axis of (x + residual). */
   layerNorm: { readonly eps: number };
   /** inputs [table [V, H], ids int32 [...]] → [..., H]. */

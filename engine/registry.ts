@@ -1,5 +1,11 @@
 // Kernels are registered per (backend, op). A backend that lacks a kernel for an op fails loudly
 // when the op runs; registering the same pair twice is a bug and refused at once.
+//
+// Composite ops are the exception. An op that is defined as a composition of other ops (attention:
+// matmul → scale → softmax → matmul) may have a kernel that fuses the steps; a backend without one
+// still runs the op, through the composition. Such an op asks `hasKernel` and falls back; the fused
+// kernel must compute what the composition does (tests hold it to the same CPU reference), so
+// which path runs changes speed and memory, never the meaning.
 
 import type { Backend, OutputSpec, TensorInfo } from './backend.js';
 import type { OpAttrs, OpName } from './opTypes.js';
@@ -29,6 +35,11 @@ export function getKernel(backend: string, op: OpName): Kernel {
   const kernel = kernels.get(keyOf(backend, op));
   if (!kernel) throw new Error(`${op}: the ${backend} backend has no kernel for this op`);
   return kernel;
+}
+
+/** Whether `backend` has its own kernel for `op` (composite ops ask, to choose their path). */
+export function hasKernel(backend: string, op: OpName): boolean {
+  return kernels.has(keyOf(backend, op));
 }
 
 export function registeredOps(backend: string): OpName[] {

@@ -12,14 +12,17 @@ export class RobertaEncoder {
     this.layer = Array.from({ length: config.numHiddenLayers }, (_, i) => new RobertaLayer(params, `encoder.layer.${i}`, config));
   }
 
-  /** Returns the input and every layer's output (hidden states 0…N) and each layer's attention probabilities. */
-  forward(embedded: Tensor, additiveMask: Tensor): { hiddenStates: Tensor[]; attentions: Tensor[] } {
+  /**
+   * Returns the input and every layer's output (hidden states 0…N), and each layer's attention
+   * probabilities when `outputAttentions` asks for them (else none).
+   */
+  forward(embedded: Tensor, additiveMask: Tensor, outputAttentions = false): { hiddenStates: Tensor[]; attentions: Tensor[] } {
     const hiddenStates = [embedded];
     const attentions: Tensor[] = [];
     for (const layer of this.layer) {
-      const { hidden, probs } = layer.forward(hiddenStates[hiddenStates.length - 1], additiveMask);
+      const { hidden, probs } = layer.forward(hiddenStates[hiddenStates.length - 1], additiveMask, outputAttentions);
       hiddenStates.push(hidden);
-      attentions.push(probs);
+      if (probs) attentions.push(probs);
     }
     return { hiddenStates, attentions };
   }

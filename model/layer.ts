@@ -39,9 +39,9 @@ export class RobertaLayer {
     this.activation = config.hiddenAct; // config.ts maps HF's names (gelu_pytorch_tanh, swish, …) onto ours
   }
 
-  /** hidden [batch, seq, hidden] → the layer's output [batch, seq, hidden] and its attention probabilities. */
-  forward(hidden: Tensor, additiveMask: Tensor): { hidden: Tensor; probs: Tensor } {
-    const { context, probs } = this.attention.self.forward(hidden, additiveMask);
+  /** hidden [batch, seq, hidden] → the layer's output [batch, seq, hidden] (and its attention probabilities, if asked for). */
+  forward(hidden: Tensor, additiveMask: Tensor, outputAttentions = false): { hidden: Tensor; probs?: Tensor } {
+    const { context, probs } = this.attention.self.forward(hidden, additiveMask, outputAttentions);
     const attended = this.attention.output.LayerNorm.forward(this.attention.output.dense.forward(context), hidden);
     const expanded = this.intermediate.dense.forward(attended, this.activation); // [batch, seq, intermediate]
     const out = this.output.LayerNorm.forward(this.output.dense.forward(expanded), attended);

@@ -72,13 +72,14 @@ export class RobertaModel {
   encode(inputs: ModelInputs, options: ForwardOptions): RobertaOutput {
     const { inputIds, attentionMask, tokenTypeIds } = prepareInputs(inputs, this.config, this.backend);
     const embedded = this.embeddings.forward(inputIds, tokenTypeIds); // [batch, seq, hidden]
-    const { hiddenStates, attentions } = this.encoder.forward(embedded, additiveAttentionMask(attentionMask));
+    const outputAttentions = options.outputAttentions ?? false;
+    const { hiddenStates, attentions } = this.encoder.forward(embedded, additiveAttentionMask(attentionMask), outputAttentions);
     const lastHiddenState = hiddenStates[hiddenStates.length - 1];
     return {
       lastHiddenState,
       poolerOutput: this.pooler?.forward(lastHiddenState),
       hiddenStates: options.outputHiddenStates ? hiddenStates : undefined,
-      attentions: options.outputAttentions ? attentions : undefined,
+      attentions: outputAttentions ? attentions : undefined,
     };
   }
 

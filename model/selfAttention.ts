@@ -31,17 +31,26 @@ export class RobertaSelfAttention {
 
   /**
    * hidden [batch, seq, hidden], additiveMask [batch, 1, 1, seq] (0 keep, float32 min drop)
-   * → context [batch, seq, hidden] and the attention probabilities [batch, heads, seq, seq].
+   * → context [batch, seq, hidden], and the attention probabilities [batch, heads, seq, seq] when
+   * `outputAttentions` asks for them.
    */
-  forward(hidden: Tensor, additiveMask: Tensor): { context: Tensor; probs: Tensor } {
+  forward(hidden: Tensor, additiveMask: Tensor, outputAttentions = false): { context: Tensor; probs?: Tensor } {
     const [batch, seq, size] = hidden.shape;
     const q = this.splitHeads(this.query.forward(hidden));
     const k = this.splitHeads(this.key.forward(hidden));
     const v = this.splitHeads(this.value.forward(hidden));
-    // Scores q·kᵀ/√d: without the scaling, dot products grow with d and saturate the softmax.
-    const scores = ops.scale(ops.matmul(q, k, { transposeB: true }), 1 / Math.sqrt(this.headSize)); // [batch, heads, seq, seq]
-    const probs = ops.softmax(scores, additiveMask);
-    const context = ops.matmul(probs, v); // [batch, heads, seq, d]
+    // softmax(q·kᵀ/√d + mask)·v. Without the scaling, dot products grow with d and saturate the softmax.
+    const scale = 1 / Math.sqrt(this.headSize);
+    let context: Tensor; // [batch, heads, seq, d]
+    let probs: Tensor | undefined;
+    if (outputAttentions) {
+      const scores = ops.scale(ops.matmul(q, k, { transposeB: true }), scale); // [batch, heads, seq, seq]
+      probs = ops.softmax(scores, additiveMask);
+      context = ops.matmul(probs, v);
+    } else {
+      // The same in one op, which a backend may fuse without ever storing the [seq, seq] scores.
+      context = ops.attention(q, k, v, additiveMask, scale);
+    }
     return { context: ops.reshape(ops.permute(context, [0, 2, 1, 3]), [batch, seq, size]), probs };
   }
 }

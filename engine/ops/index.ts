@@ -2,6 +2,7 @@
 // arguments at the boundary, computes the output shape, and dispatches to the kernel registered
 // for the backend its inputs live on.
 
+export { attention } from './attention.js';
 export { copyTo, scalar, tensor } from './creation.js';
 export { add, cast, div, equal, gelu, geluNew, mul, notEqual, relu, scale, sigmoid, sub, tanh, unary } from './elementwise.js';
 export { concat, cumsum, gather, select, slice } from './indexing.js';

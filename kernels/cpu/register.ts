@@ -3,6 +3,7 @@
 import { registerKernel } from '../../engine/registry.js';
 import { registerBackend } from '../../engine/select.js';
 import { argmax } from './argmax.js';
+import { attention } from './attention.js';
 import { CpuBackend } from './backend.js';
 import { binary } from './binary.js';
 import { cast } from './cast.js';
@@ -27,6 +28,7 @@ registerKernel('cpu', 'binary', binary);
 registerKernel('cpu', 'scale', scale);
 registerKernel('cpu', 'unary', unary);
 registerKernel('cpu', 'softmax', softmax);
+registerKernel('cpu', 'attention', attention);
 registerKernel('cpu', 'layerNorm', layerNorm);
 registerKernel('cpu', 'gather', gather);
 registerKernel('cpu', 'permute', permute);

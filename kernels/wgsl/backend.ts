@@ -16,6 +16,7 @@ import type { Backend, BackendMemory, OutputSpec } from '../../engine/backend.js
 import { allocate, bytesPerElement, type DType, type TypedArray } from '../../engine/dtype.js';
 import type { DegradedBackend } from '../../engine/select.js';
 import { adapterName, formatAdapterReport, type AdapterReport } from './adapterReport.js';
+import type { AttentionVersion } from './attention.js';
 import { BufferPool, type FirstWriter } from './bufferPool.js';
 import type { Grid } from './grid.js';
 import type { MatmulVersion } from './matmulVersions.js';
@@ -40,6 +41,8 @@ export interface WebGpuOptions {
   readonly powerPreference?: GPUPowerPreference;
   /** Which matrix-product kernel to use; 'auto' (default) chooses by shape. */
   readonly matmul?: MatmulVersion | 'auto';
+  /** The attention op as one fused kernel (default) or as its separate kernels (attention.ts). */
+  readonly attention?: AttentionVersion;
   /** Free buffer bytes kept for reuse (default 256 MiB). */
   readonly maxPooledBytes?: number;
   /** Workgroup sizes and matmul choices for a GPU or a software adapter (default: as the adapter is). */
@@ -69,6 +72,8 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   readonly debug: boolean;
   /** The matrix-product kernel every matmul and linear uses; 'auto' lets the tuning pick per shape. */
   matmulVersion: MatmulVersion | 'auto';
+  /** How the attention op runs: one fused kernel, or the matmul, scale, softmax and matmul kernels. */
+  attentionVersion: AttentionVersion;
   readonly tuning: Tuning;
 
   private readonly pool: BufferPool;
@@ -91,6 +96,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     if (report.software) this.degraded = `software adapter (${report.description || report.architecture}): WebGPU runs on the CPU here, no faster than the cpu backend`;
     this.debug = options.debug ?? (typeof process !== 'undefined' && process.env?.ROBERTA_WEBGPU_DEBUG === '1');
     this.matmulVersion = options.matmul ?? 'auto';
+    this.attentionVersion = options.attention ?? 'fused';
     this.tuning = options.tuning ? TUNINGS[options.tuning] : tuningFor(report);
     this.pool = new BufferPool(device, options.maxPooledBytes ?? 256 * 2 ** 20);
     device.addEventListener('uncapturederror', (event) => {

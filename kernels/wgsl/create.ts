@@ -4,6 +4,7 @@
 /// <reference types="@webgpu/types" />
 
 import { describeAdapter } from './adapterReport.js';
+import { ATTENTION_VERSIONS } from './attention.js';
 import { WebGpuBackend, WebGpuError, type WebGpuOptions } from './backend.js';
 import { findAdapter } from './gpu.js';
 
@@ -13,6 +14,9 @@ import { findAdapter } from './gpu.js';
  * marked `degraded`, so `selectBackend('auto')` passes it over.
  */
 export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+  if (options.attention !== undefined && !ATTENTION_VERSIONS.includes(options.attention)) {
+    throw new WebGpuError(`webgpu: unknown attention version "${String(options.attention)}" (expected ${ATTENTION_VERSIONS.map((v) => `'${v}'`).join(' or ')})`);
+  }
   const robustness = options.robustness ?? true;
   const found = await findAdapter({ robustness, dawnFlags: options.dawnFlags ?? [], powerPreference: options.powerPreference ?? 'high-performance' });
   const { adapter } = found;

@@ -3,6 +3,7 @@
 
 import { registerKernel } from '../../engine/registry.js';
 import { registerBackend } from '../../engine/select.js';
+import { attention } from './attention.js';
 import { binary } from './binary.js';
 import { createWebGpuBackend } from './create.js';
 import { cumsum } from './cumsum.js';
@@ -22,6 +23,7 @@ registerKernel('webgpu', 'binary', binary);
 registerKernel('webgpu', 'scale', scale);
 registerKernel('webgpu', 'unary', unary);
 registerKernel('webgpu', 'softmax', softmax);
+registerKernel('webgpu', 'attention', attention);
 registerKernel('webgpu', 'layerNorm', layerNorm);
 registerKernel('webgpu', 'gather', gather);
 registerKernel('webgpu', 'permute', permute);

@@ -1,13 +1,13 @@
 // The kernel registry: one kernel per (backend, op), and loud failures when one is missing.
 
-import { getKernel, ops, registerBackend, registerKernel, registeredOps } from '../kernels/engine.js';
+import { getKernel, hasKernel, ops, registerBackend, registerKernel, registeredOps } from '../kernels/engine.js';
 import { CpuBackend } from '../../kernels/cpu/backend.js';
 import { DeviceDouble } from './deviceDouble.js';
 
 describe('kernel registry', () => {
   it('has a CPU kernel for every op of the kernel contract', () => {
     expect(registeredOps('cpu').sort()).toEqual(
-      ['argmax', 'binary', 'cast', 'concat', 'cumsum', 'gather', 'layerNorm', 'linear', 'matmul', 'permute', 'scale', 'slice', 'softmax', 'topk', 'unary'].sort(),
+      ['argmax', 'attention', 'binary', 'cast', 'concat', 'cumsum', 'gather', 'layerNorm', 'linear', 'matmul', 'permute', 'scale', 'slice', 'softmax', 'topk', 'unary'].sort(),
     );
   });
 
@@ -24,5 +24,10 @@ describe('kernel registry', () => {
     expect(registeredOps('wasm')).toEqual([]);
     const x = ops.tensor([[1, 2]], undefined, undefined, new DeviceDouble());
     expect(() => ops.softmax(x)).toThrow('softmax: the wasm backend has no kernel for this op');
+  });
+
+  it('says whether a backend has a kernel for an op (composite ops ask before choosing their path)', () => {
+    expect(hasKernel('cpu', 'attention')).toBe(true);
+    expect(hasKernel('wasm', 'attention')).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 // makes host inputs from a seeded generator and applies one op, so a failure names one kernel.
 //
 // Shapes are deliberately awkward: sizes that are not multiples of any tile or workgroup (1, 3,
-// 17, 33, 65, 127), size-1 axes, broadcasting, long reductions (K = 1000, 2048; rows of 513), and
+// 17, 33, 65, 127, 129), size-1 axes, broadcasting, long reductions (K = 1000, 2048; rows of 513), and
 // the shapes RoBERTa itself uses (12 heads of 32, hidden 768). Values include exact ties (which
 // index wins must be deterministic), saturating extremes, masks at the float32 minimum and −∞.
 
@@ -183,6 +183,71 @@ const softmaxCases: ParityCase[] = [
     fixed([...Array<number>(11).fill(0), ...Array<number>(5).fill(FLOAT32_MIN)], [1, 1, 1, 16]),
   ]),
   softmaxCase('[3,5] + mask [3,5] (same shape)', (r) => [floats(r, [3, 5], -4, 4), picked(r, [3, 5], [0, 0, -1e4])]),
+];
+
+// ---- attention ------------------------------------------------------------------------------
+
+interface AttentionShapes {
+  /** [..., Sq, D], [..., Sk, D], [..., Sk, Dv] */
+  readonly q: Shape;
+  readonly k: Shape;
+  readonly v: Shape;
+}
+
+/**
+ * softmax(scale · q·kᵀ + mask)·v. Backends with an attention kernel run it; the others run the
+ * composition (matmul, scale, softmax, matmul), so every backend's result is held to the CPU kernel.
+ */
+function attentionCase(detail: string, { q, k, v }: AttentionShapes, scale: number, mask?: (r: Random) => HostTensor, range = 1): ParityCase {
+  return {
+    name: `attention q ${fmt(q)} k ${fmt(k)} v ${fmt(v)}${detail ? ` ${detail}` : ''}`,
+    op: 'attention',
+    inputs: (r) => [floats(r, q, -range, range), floats(r, k, -range, range), floats(r, v), ...(mask ? [mask(r)] : [])],
+    run: ([tq, tk, tv, tmask]) => ops.attention(tq, tk, tv, tmask, scale),
+  };
+}
+
+/** RoBERTa's head shapes: [batch, heads, S, D] for q, k and v alike. */
+const heads = (batch: number, count: number, s: number, d: number): AttentionShapes => ({ q: [batch, count, s, d], k: [batch, count, s, d], v: [batch, count, s, d] });
+
+/** A [batch, 1, 1, S] padding mask: the last `padding[b]` keys of sequence b at `masked`. */
+const paddingMask = (s: number, padding: readonly number[], masked = FLOAT32_MIN): HostTensor =>
+  fixed(
+    padding.flatMap((p) => Array.from({ length: s }, (_, j) => (j < s - p ? 0 : masked))),
+    [padding.length, 1, 1, s],
+  );
+
+/**
+ * A [5, 20] mask, one row per query: keys kept and dropped; every key at the float32 minimum; every
+ * key −∞; only −∞ and the minimum; only −∞ and then one kept key. In the last two the first 17 keys
+ * are −∞, so a kernel that streams keys in tiles meets the row's first finite score in a later tile.
+ */
+const rowMasks = (): HostTensor => {
+  const minus = (n: number) => Array<number>(n).fill(-Infinity);
+  return fixed(
+    [
+      Array.from({ length: 20 }, (_, j) => [0, FLOAT32_MIN, 0, -Infinity][j % 4]),
+      Array<number>(20).fill(FLOAT32_MIN),
+      minus(20),
+      [...minus(17), FLOAT32_MIN, -Infinity, FLOAT32_MIN],
+      [...minus(18), 0, -Infinity],
+    ].flat(),
+    [5, 20],
+  );
+};
+
+const attentionCases: ParityCase[] = [
+  attentionCase('(Sq ≠ Sk, Dv ≠ D, no mask)', { q: [2, 3, 5, 4], k: [2, 3, 7, 4], v: [2, 3, 7, 6] }, 0.5),
+  attentionCase('(no batch axes)', { q: [3, 4], k: [5, 4], v: [5, 2] }, 1),
+  attentionCase('(D = 1) + padding mask', heads(2, 2, 9, 1), 1, () => paddingMask(9, [0, 4])),
+  attentionCase('(S = 1) + mask', heads(2, 3, 1, 8), 1 / Math.sqrt(8), () => paddingMask(1, [0, 1])),
+  attentionCase('with scores up to ±100', heads(1, 2, 17, 8), 1, undefined, 10 / Math.sqrt(8)),
+  attentionCase('+ mask [2,1,1,7] at the float32 minimum (sequence 1 fully masked)', { q: [2, 3, 4, 5], k: [2, 3, 7, 5], v: [2, 3, 7, 3] }, 0.5, () => attentionMask(FLOAT32_MIN)),
+  attentionCase('+ mask [2,1,1,7] of −∞ (sequence 1 fully masked)', { q: [2, 3, 4, 5], k: [2, 3, 7, 5], v: [2, 3, 7, 3] }, 0.5, () => attentionMask(-Infinity)),
+  attentionCase('+ mask [5,20] per query row, mixing 0, the float32 minimum and −∞', { q: [2, 5, 8], k: [2, 20, 8], v: [2, 20, 8] }, 0.25, rowMasks),
+  attentionCase('(S = 129, D = 9, Dv = 5) + padding mask', { q: [2, 2, 129, 9], k: [2, 2, 129, 9], v: [2, 2, 129, 5] }, 1 / 3, () => paddingMask(129, [0, 40])),
+  attentionCase('(D = 300, wider than a fused head)', { q: [1, 3, 300], k: [1, 5, 300], v: [1, 5, 2] }, 1 / Math.sqrt(300)),
+  attentionCase('(RoBERTa-base: 12 heads of 64, 128 tokens) + padding mask', heads(1, 12, 128, 64), 1 / 8, () => paddingMask(128, [27])),
 ];
 
 // ---- layerNorm ------------------------------------------------------------------------------
@@ -369,6 +434,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
   ...scaleCases,
   ...unaryCases,
   ...softmaxCases,
+  ...attentionCases,
   ...layerNormCases,
   ...gatherCases,
   ...permuteCases,

@@ -1,0 +1,58 @@
+// Scaled dot-product attention as one op: softmax(scale · q·kᵀ + mask)·v.
+//
+// It is a composite op (registry.ts): its meaning is the four ops it replaces, with their
+// numerics — the scores q·kᵀ are float32 values, scaled (rounded to float32 again) before the mask
+// is added, and the softmax is the softmax op's, fully masked rows uniform. A backend with an
+// `attention` kernel may compute it without materialising the [Sq, Sk] scores (the WebGPU kernel
+// streams keys through workgroup memory); any other backend runs the composition.
+
+import { OpError } from '../errors.js';
+import { hasKernel } from '../registry.js';
+import { commonBackend, outputSpec, runOp } from '../run.js';
+import { tidy } from '../scope.js';
+import { broadcastShapes, formatShape, sameShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { expectDType, expectFinite, expectRank, expectTensor } from './check.js';
+import { scale as scaleBy } from './elementwise.js';
+import { matmul } from './linalg.js';
+import { softmax } from './normalization.js';
+
+/**
+ * q [..., Sq, D], k [..., Sk, D], v [..., Sk, Dv] (the same batch axes "...", e.g. [batch, heads])
+ * → softmax(scale · q·kᵀ + mask)·v, [..., Sq, Dv]. The optional additive `mask` broadcasts to the
+ * scores [..., Sq, Sk] (for RoBERTa: [batch, 1, 1, Sk], 0 to keep a key, the float32 minimum to drop it).
+ */
+export function attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | undefined, scale: number): Tensor {
+  const op = 'attention';
+  const named = [['q', q], ['k', k], ['v', v]] as const;
+  for (const [name, t] of named) {
+    expectTensor(op, name, t);
+    expectDType(op, name, t, 'float32');
+    expectRank(op, name, t, 2, Infinity);
+  }
+  const shapes = `q is ${formatShape(q.shape)}, k is ${formatShape(k.shape)}, v is ${formatShape(v.shape)}`;
+  const batch = q.shape.slice(0, -2);
+  if (!sameShape(k.shape.slice(0, -2), batch) || !sameShape(v.shape.slice(0, -2), batch)) {
+    throw new OpError(op, `q, k and v must have the same batch axes (all but the last two): ${shapes}`);
+  }
+  const [sq, d] = q.shape.slice(-2);
+  const [sk, dk] = k.shape.slice(-2);
+  const [skv, dv] = v.shape.slice(-2);
+  if (dk !== d) throw new OpError(op, `q and k must have the same head size (last axis): ${shapes}`);
+  if (skv !== sk) throw new OpError(op, `k and v must have the same number of keys (second-to-last axis): ${shapes}`);
+  expectFinite(op, 'scale', scale);
+  const inputs = [q, k, v];
+  if (mask !== undefined) {
+    expectTensor(op, 'mask', mask);
+    expectDType(op, 'mask', mask, 'float32');
+    const scores = [...batch, sq, sk];
+    if (!sameShape(broadcastShapes(op, scores, mask.shape, ['scores', 'mask']), scores)) {
+      throw new OpError(op, `mask must broadcast to the scores ${formatShape(scores)} without growing them: mask is ${formatShape(mask.shape)}`);
+    }
+    inputs.push(mask);
+  }
+  const backend = commonBackend(op, inputs);
+  if (hasKernel(backend.name, op)) return runOp(op, inputs, { scale }, [outputSpec([...batch, sq, dv], 'float32')])[0];
+  // The composition; tidy frees the scores and probabilities as soon as the context exists.
+  return tidy(() => matmul(softmax(scaleBy(matmul(q, k, { transposeB: true }), scale), mask), v));
+}
