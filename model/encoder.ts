@@ -1,5 +1,6 @@
 // RobertaEncoder: N identical layers applied in turn (encoder.layer.0 … encoder.layer.{N-1}).
 
+import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
 import { RobertaLayer } from './layer.js';
@@ -20,7 +21,9 @@ export class RobertaEncoder {
     const hiddenStates = [embedded];
     const attentions: Tensor[] = [];
     for (const layer of this.layer) {
-      const { hidden, probs } = layer.forward(hiddenStates[hiddenStates.length - 1], additiveMask, outputAttentions);
+      // Each layer in its own scope: its intermediates (q, k, v, scores, the FFN expansion) are
+      // freed as soon as it is done, so peak memory is one layer's working set, not twelve.
+      const { hidden, probs } = tidy(() => layer.forward(hiddenStates[hiddenStates.length - 1], additiveMask, outputAttentions));
       hiddenStates.push(hidden);
       if (probs) attentions.push(probs);
     }
