@@ -9,6 +9,7 @@ import { disposeBackends } from '../engine/select.js';
 import { helpText, parseArgs } from './args.js';
 import { UsageError, type CliCommand, type CommandIO } from './command.js';
 import { COMMON_FLAGS } from './common.js';
+import { benchCommand } from './bench.js';
 import { classifyCommand } from './classify.js';
 import { downloadCommand } from './download.js';
 import { embedCommand } from './embed.js';
@@ -18,7 +19,7 @@ import { forwardCommand } from './forward.js';
 import { infoCommand } from './info.js';
 import { tokenizeCommand } from './tokenize.js';
 
-export const COMMANDS: readonly CliCommand[] = [classifyCommand, fillMaskCommand, embedCommand, tokenizeCommand, forwardCommand, exportOnnxCommand, downloadCommand, infoCommand];
+export const COMMANDS: readonly CliCommand[] = [classifyCommand, fillMaskCommand, embedCommand, tokenizeCommand, forwardCommand, exportOnnxCommand, benchCommand, downloadCommand, infoCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

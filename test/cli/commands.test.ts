@@ -114,14 +114,14 @@ describe('the other commands', () => {
   it('roberta --help lists every command; an unknown command exits 2', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const name of ['classify', 'fill-mask', 'embed', 'tokenize', 'forward', 'download', 'info']) expect(help.stdout).toContain(`  ${name}`);
+    for (const name of ['classify', 'fill-mask', 'embed', 'tokenize', 'forward', 'export-onnx', 'bench', 'download', 'info']) expect(help.stdout).toContain(`  ${name}`);
     const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
   });
 
   it('every command has --help with an example', async () => {
-    for (const name of ['classify', 'fill-mask', 'embed', 'tokenize', 'forward', 'download', 'info']) {
+    for (const name of ['classify', 'fill-mask', 'embed', 'tokenize', 'forward', 'export-onnx', 'bench', 'download', 'info']) {
       const help = await runCli([name, '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain('Examples:');
