@@ -52,5 +52,6 @@ export async function fromPretrained(dir: string, options: FromPretrainedOptions
   }
   const unused = params.unusedKeys();
   if (unused.length > 0) log(`unused checkpoint tensors (${unused.length}): ${unused.join(', ')}`);
+  params.releaseHost();
   return Object.assign(model, { selection });
 }

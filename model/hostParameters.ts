@@ -22,7 +22,7 @@ export class HostParameters {
   private readonly used = new Set<string>();
 
   constructor(
-    private readonly tensors: ReadonlyMap<string, HostTensor>,
+    private tensors: ReadonlyMap<string, HostTensor>,
     /** Where the weights came from, for error messages. */
     readonly source: string,
   ) {}
@@ -47,9 +47,20 @@ export class HostParameters {
     return { key, data: tensor.data };
   }
 
+  private unusedAtRelease: string[] | undefined;
+
   /** Keys in the checkpoint that no module asked for (e.g. a pooler a task model does not use). */
   unusedKeys(): string[] {
-    return [...this.tensors.keys()].filter((k) => !this.used.has(k)).sort();
+    return this.unusedAtRelease ?? [...this.tensors.keys()].filter((k) => !this.used.has(k)).sort();
+  }
+
+  /**
+   * Forgets the checkpoint once every module has its tensors, so the file's bytes can be garbage
+   * collected where a backend copied them (device buffers, wasm memory) instead of aliasing them.
+   */
+  release(): void {
+    this.unusedAtRelease = this.unusedKeys();
+    this.tensors = new Map();
   }
 
   private find(name: string): string | undefined {

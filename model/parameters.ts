@@ -42,6 +42,11 @@ export class ParameterStore {
     return this.host.unusedKeys();
   }
 
+  /** Called once the model is built: no more parameters will be asked for. */
+  releaseHost(): void {
+    this.host.release();
+  }
+
   dispose(): void {
     for (const t of this.uploaded.values()) t.dispose();
     this.uploaded.clear();
