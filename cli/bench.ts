@@ -7,7 +7,9 @@
 // process.resourceUsage().maxRSS.
 
 import '../index.js';
-import { benchForward } from '../bench/forwardBench.js';
+import { loadOrtEngine } from '../bench/engines/onnxruntime.js';
+import { benchForward, timeCalls } from '../bench/forwardBench.js';
+import { ensureOnnx, ORT_WEB_THREADS } from '../bench/suites/peers.js';
 import { benchInputs } from '../bench/inputs.js';
 import { describeMachine, machineInfo } from '../bench/machine.js';
 import { defaultRandomModelDir, ensureRandomModel, isRandomModelPreset, RANDOM_MODEL_PRESETS } from '../bench/randomModel.js';
@@ -43,6 +45,37 @@ function usageChecked<T>(check: () => T): T {
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
+interface PeerTiming {
+  readonly engine: string;
+  readonly description: string;
+  readonly median_ms: number;
+  readonly min_ms: number;
+  /** Our median ÷ theirs: below 1 means we are faster. */
+  readonly ours_over_peer: number;
+}
+
+/**
+ * --peers: the same model (exported to ONNX once), the same ids and the same run count on
+ * onnxruntime-web (WebAssembly SIMD, 2 threads — what transformers.js runs on a CPU) and
+ * onnxruntime-node (native). Those packages are devDependencies: a clear error without them.
+ */
+async function timePeers(dir: string, inputs: ReturnType<typeof benchInputs>, options: { runs: number; warmup: number }, oursMs: number, log: (line: string) => void): Promise<PeerTiming[]> {
+  const onnxPath = await ensureOnnx(dir, log);
+  const peers: PeerTiming[] = [];
+  for (const [flavor, threads] of [['onnxruntime-web', ORT_WEB_THREADS], ['onnxruntime-node', machineInfo().cores]] as const) {
+    const engine = await loadOrtEngine(flavor, onnxPath, threads).catch((error: Error) => {
+      throw new Error(`--peers needs ${flavor} (a devDependency: npm install in the repository): ${error.message.split('\n')[0]}`);
+    });
+    try {
+      const timing = await timeCalls(engine.bind(inputs), options);
+      peers.push({ engine: engine.name, description: engine.description, median_ms: round(timing.medianMs), min_ms: round(timing.minMs), ours_over_peer: round(oursMs / timing.medianMs) });
+    } finally {
+      await engine.dispose();
+    }
+  }
+  return peers;
+}
+
 async function createRandomModel(preset: string, args: ParsedArgs, io: CommandIO): Promise<number> {
   if (!isRandomModelPreset(preset)) {
     throw new UsageError(`--random must be one of ${Object.keys(RANDOM_MODEL_PRESETS).join(', ')}, got "${preset}"`);
@@ -71,6 +104,7 @@ export const benchCommand: CliCommand = {
     'roberta bench --random base',
     'roberta bench --model bench/models/roberta-base-random --batch 1 --seq 128 --runs 10 --backend auto --json',
     'roberta bench --model ./my-model --batch 8 --seq 512 --runs 3 --backend wasm',
+    'roberta bench --model bench/models/roberta-base-random --backend wasm --peers   (beside onnxruntime-web and -node)',
   ],
   flags: {
     model: { type: 'string', description: 'model directory or Hugging Face id to time' },
@@ -80,6 +114,7 @@ export const benchCommand: CliCommand = {
     warmup: { type: 'number', description: 'untimed passes after the first (cold) one', default: DEFAULTS.warmup },
     backend: BACKEND_FLAG,
     json: { type: 'boolean', description: 'print one JSON line (the contract performance checks parse)' },
+    peers: { type: 'boolean', description: 'also time onnxruntime-web and onnxruntime-node on the same weights and ids' },
     random: { type: 'string', description: 'create (or reuse) a deterministic random model: base (roberta-base size) or tiny' },
     out: { type: 'string', description: 'directory for --random (default bench/models/roberta-<preset>-random)' },
     revision: { type: 'string', description: 'Hub revision (branch, tag or commit)', default: 'main' },
@@ -105,6 +140,8 @@ export const benchCommand: CliCommand = {
       const result = await benchForward(model, inputs, { runs, warmup });
       const machine = machineInfo();
       const selection = model.selection?.lines ?? [`${model.backend.name}: given`];
+      const quietLog = json || flagIsSet(args, 'quiet') ? () => {} : (line: string) => io.stderr.write(`${line}\n`);
+      const peers = flagIsSet(args, 'peers') ? await timePeers(dir, inputs, { runs, warmup }, result.medianMs, quietLog) : undefined;
       if (json) {
         const line = {
           backend: model.backend.name,
@@ -127,6 +164,7 @@ export const benchCommand: CliCommand = {
           model: dir,
           architecture: model.architecture,
           machine,
+          peers,
         };
         io.stdout.write(`${JSON.stringify(line)}\n`);
       } else {
@@ -139,6 +177,7 @@ export const benchCommand: CliCommand = {
             `load ${ms(loadMs)}; cold first call (compilation included) ${ms(result.coldMs)}`,
             `warm, ${runs} runs after ${warmup} warm-up: median ${ms(result.medianMs)}, min ${ms(result.minMs)}, p90 ${ms(result.p90Ms)}, max ${ms(result.maxMs)}`,
             `throughput ${result.tokensPerSecond.toFixed(1)} tokens/s at the median; peak RSS ${peakRssMb()} MiB`,
+            ...(peers ?? []).map((p) => `${p.engine}: median ${ms(p.median_ms)}, min ${ms(p.min_ms)} — ours ÷ theirs ${p.ours_over_peer.toFixed(2)}× (${p.description})`),
             `machine: ${describeMachine(machine)}`,
             '',
           ].join('\n'),

@@ -21,7 +21,7 @@ import { budgetOptions, measurementTable, shapesFor, WARMUP } from './e2e.js';
 const AGREEMENT_TOLERANCE = 1e-3;
 
 /** onnxruntime-web's threads: what transformers.js gets on a 2-core CPU with cross-origin isolation. */
-const ORT_WEB_THREADS = 2;
+export const ORT_WEB_THREADS = 2;
 
 async function mtimeMs(path: string): Promise<number | undefined> {
   try {
@@ -32,7 +32,7 @@ async function mtimeMs(path: string): Promise<number | undefined> {
 }
 
 /** `<dir>/onnx/model.onnx`, exported again when missing or older than the weights. */
-async function ensureOnnx(dir: string, log: (line: string) => void): Promise<string> {
+export async function ensureOnnx(dir: string, log: (line: string) => void): Promise<string> {
   const out = join(dir, 'onnx', 'model.onnx');
   const exported = await mtimeMs(out);
   const sources = await Promise.all([join(dir, SAFETENSORS_FILE), join(dir, 'config.json')].map(mtimeMs));

@@ -1,0 +1,25 @@
+/** @jest-environment ./test/model/onnx/ortEnvironment.ts */
+// `roberta bench --peers` times onnxruntime-web and onnxruntime-node on the same model (exported to
+// ONNX beside it) and ids, and reports our median over theirs.
+
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixtureDir } from '../model/fixtureModels.js';
+import { runBench } from './runBench.js';
+
+it('adds both ONNX Runtime engines to the JSON line, with ratios consistent with the medians', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'roberta-peers-')), 'tiny-cls');
+  cpSync(fixtureDir('tiny-cls'), dir, { recursive: true });
+  const run = await runBench(['--model', dir, '--batch', '1', '--seq', '8', '--runs', '2', '--warmup', '0', '--backend', 'cpu', '--peers', '--json']);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  const line = JSON.parse(run.stdout) as { median_ms: number; peers: { engine: string; median_ms: number; min_ms: number; ours_over_peer: number }[] };
+  expect(line.peers.map((p) => p.engine)).toEqual(['onnxruntime-web', 'onnxruntime-node']);
+  for (const peer of line.peers) {
+    expect(peer.median_ms).toBeGreaterThanOrEqual(peer.min_ms);
+    expect(peer.min_ms).toBeGreaterThan(0);
+    expect(peer.ours_over_peer).toBeCloseTo(line.median_ms / peer.median_ms, 2);
+  }
+  expect(existsSync(join(dir, 'onnx', 'model.onnx'))).toBe(true);
+});
