@@ -3,12 +3,13 @@
 // copy beside the values themselves. Here each tensor's values are produced chunk by chunk into
 // one small reused Float32Array and appended to the file, so memory stays at one chunk.
 //
-// The layout matches `encodeSafetensors` for an all-F32 file: tensors ordered by name, the JSON
-// header padded with spaces so the data area starts at a multiple of 8 bytes. That makes every
-// tensor 4-byte aligned, so the reader can view it in place as a Float32Array.
+// The header and the tensor order are the writer's own (safetensorsWriter.ts), so the file is
+// byte-identical to what `encodeSafetensors` makes of the same F32 tensors.
 
 import { open, rename, rm } from 'node:fs/promises';
+import { elementCount } from '../model/weights/hostTensor.js';
 import { hostIsLittleEndian } from '../model/weights/elementType.js';
+import { inFileOrder, safetensorsHeader } from '../model/weights/safetensorsWriter.js';
 
 export interface StreamedTensor {
   readonly name: string;
@@ -21,50 +22,25 @@ export interface StreamedTensor {
   open(): (chunk: Float32Array) => void;
 }
 
-const F32_BYTES = 4;
 /** 1 Mi values (4 MiB) per write: large enough that the syscalls do not matter. */
 const DEFAULT_CHUNK_ELEMENTS = 1 << 20;
 
-function elementCount(shape: readonly number[]): number {
-  return shape.reduce((product, dim) => product * dim, 1);
-}
-
-function inFileOrder<T extends { readonly name: string }>(tensors: readonly T[]): T[] {
-  return [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+function asF32<T extends Pick<StreamedTensor, 'name' | 'shape'>>(tensors: readonly T[]): (T & { readonly dtype: 'F32' })[] {
+  return inFileOrder(tensors.map((t) => ({ ...t, dtype: 'F32' as const })));
 }
 
 /**
  * The first bytes of the file: the 8-byte little-endian header length and the padded JSON header.
  * Comparing these bytes with an existing file's tells whether it holds the same tensors.
  */
-export function safetensorsF32Header(
-  tensors: readonly Pick<StreamedTensor, 'name' | 'shape'>[],
-  metadata: Readonly<Record<string, string>>,
-): Buffer {
-  const header: Record<string, unknown> = { __metadata__: { ...metadata } };
-  let offset = 0;
-  for (const { name, shape } of inFileOrder(tensors)) {
-    if (name === '__metadata__' || Object.hasOwn(header, name)) throw new Error(`safetensorsF32Header: duplicate or reserved tensor name "${name}"`);
-    if (!shape.every((dim) => Number.isSafeInteger(dim) && dim >= 0)) {
-      throw new Error(`safetensorsF32Header: tensor "${name}": bad shape [${shape.join(', ')}]`);
-    }
-    const bytes = elementCount(shape) * F32_BYTES;
-    // defineProperty, not assignment: a tensor named "__proto__" must stay a plain key.
-    Object.defineProperty(header, name, { value: { dtype: 'F32', shape: [...shape], data_offsets: [offset, offset + bytes] }, enumerable: true });
-    offset += bytes;
-  }
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const padded = Math.ceil((8 + json.byteLength) / 8) * 8 - 8;
-  const out = Buffer.alloc(8 + padded, 0x20);
-  out.writeBigUInt64LE(BigInt(padded), 0);
-  json.copy(out, 8);
-  return out;
+export function safetensorsF32Header(tensors: readonly Pick<StreamedTensor, 'name' | 'shape'>[], metadata: Readonly<Record<string, string>>): Buffer {
+  return safetensorsHeader(asF32(tensors), metadata).header;
 }
 
 /** Total size of the file `writeSafetensorsF32` writes for these tensors. */
 export function safetensorsF32FileSize(tensors: readonly Pick<StreamedTensor, 'name' | 'shape'>[], metadata: Readonly<Record<string, string>>): number {
-  const data = tensors.reduce((sum, t) => sum + elementCount(t.shape) * F32_BYTES, 0);
-  return safetensorsF32Header(tensors, metadata).byteLength + data;
+  const { header, dataLength } = safetensorsHeader(asF32(tensors), metadata);
+  return header.byteLength + dataLength;
 }
 
 /**
@@ -87,7 +63,7 @@ export async function writeSafetensorsF32(
     await file.write(header);
     written += header.byteLength;
     const chunk = new Float32Array(chunkElements);
-    for (const tensor of inFileOrder(tensors)) {
+    for (const tensor of asF32(tensors)) {
       const fill = tensor.open();
       for (let done = 0, total = elementCount(tensor.shape); done < total; ) {
         const values = chunk.subarray(0, Math.min(chunkElements, total - done));

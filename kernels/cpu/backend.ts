@@ -46,6 +46,3 @@ export class CpuBackend implements Backend<TypedArray> {
     this.bytes += sign * data.byteLength;
   }
 }
-
-/** What every CPU kernel is: inputs as typed arrays, outputs allocated on the CPU backend. */
-export type { TypedArray as CpuStorage };

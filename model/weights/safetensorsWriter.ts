@@ -19,50 +19,76 @@ export interface SafetensorsWriteTensor {
   readonly data: ArrayLike<number>;
 }
 
-export function encodeSafetensors(
-  tensors: Readonly<Record<string, SafetensorsWriteTensor>>,
-  metadata?: Readonly<Record<string, string>>,
-): Buffer {
-  const names = Object.keys(tensors).sort((a, b) => {
-    const bySize = ELEMENT_BYTES[tensors[b]!.dtype] - ELEMENT_BYTES[tensors[a]!.dtype];
-    return bySize !== 0 ? bySize : a < b ? -1 : a > b ? 1 : 0;
-  });
+/** What the header says of one tensor. */
+export interface SafetensorsLayoutEntry {
+  readonly name: string;
+  readonly dtype: SafetensorsWriteDType;
+  readonly shape: readonly number[];
+}
 
-  const header: Record<string, unknown> = {};
-  if (metadata !== undefined) header['__metadata__'] = { ...metadata };
+/**
+ * Tensors in the order their bytes follow each other in the file: largest element size first,
+ * then by name, so that each one starts at a multiple of its own element size.
+ */
+export function inFileOrder<T extends SafetensorsLayoutEntry>(entries: readonly T[]): T[] {
+  return [...entries].sort((a, b) => {
+    const bySize = ELEMENT_BYTES[b.dtype] - ELEMENT_BYTES[a.dtype];
+    return bySize !== 0 ? bySize : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+}
+
+/**
+ * The file's first bytes — the 8-byte little-endian header length, then the JSON header padded
+ * with spaces so the data area starts at a multiple of 8 — for `entries` in file order (see
+ * `inFileOrder`), and the length of the data area that follows.
+ */
+export function safetensorsHeader(
+  entries: readonly SafetensorsLayoutEntry[],
+  metadata?: Readonly<Record<string, string>>,
+): { readonly header: Buffer; readonly dataLength: number } {
+  const json: Record<string, unknown> = {};
+  if (metadata !== undefined) json['__metadata__'] = { ...metadata };
   let dataLength = 0;
-  for (const name of names) {
-    if (name === '__metadata__') throw new Error('encodeSafetensors: "__metadata__" cannot name a tensor');
-    const { dtype, shape, data } = tensors[name]!;
+  for (const { name, dtype, shape } of entries) {
+    if (name === '__metadata__' || Object.hasOwn(json, name)) throw new Error(`safetensors: duplicate or reserved tensor name "${name}"`);
     if (!shape.every((dim) => Number.isSafeInteger(dim) && dim >= 0)) {
-      throw new Error(`encodeSafetensors: tensor "${name}": bad shape [${shape.join(', ')}]`);
+      throw new Error(`safetensors: tensor "${name}": bad shape [${shape.join(', ')}]`);
     }
-    const count = elementCount(shape);
-    if (data.length !== count) {
-      throw new Error(
-        `encodeSafetensors: tensor "${name}": shape [${shape.join(', ')}] has ${count} elements but data has ${data.length}`,
-      );
-    }
-    const byteLength = count * ELEMENT_BYTES[dtype];
+    const byteLength = elementCount(shape) * ELEMENT_BYTES[dtype];
     // Object.defineProperty, not assignment: a tensor named "__proto__" must stay a plain key.
-    Object.defineProperty(header, name, {
+    Object.defineProperty(json, name, {
       value: { dtype, shape: [...shape], data_offsets: [dataLength, dataLength + byteLength] },
       enumerable: true,
     });
     dataLength += byteLength;
   }
+  const text = Buffer.from(JSON.stringify(json), 'utf8');
+  const headerLength = Math.ceil((8 + text.byteLength) / 8) * 8 - 8;
+  const header = Buffer.alloc(8 + headerLength, 0x20);
+  header.writeBigUInt64LE(BigInt(headerLength), 0);
+  text.copy(header, 8);
+  return { header, dataLength };
+}
 
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const headerLength = Math.ceil((8 + json.byteLength) / 8) * 8 - 8;
-  const out = Buffer.alloc(8 + headerLength + dataLength);
-  out.writeBigUInt64LE(BigInt(headerLength), 0);
-  json.copy(out, 8);
-  out.fill(0x20, 8 + json.byteLength, 8 + headerLength);
+/** The whole file in one Buffer (for large files written piece by piece, see bench/safetensorsStream.ts). */
+export function encodeSafetensors(
+  tensors: Readonly<Record<string, SafetensorsWriteTensor>>,
+  metadata?: Readonly<Record<string, string>>,
+): Buffer {
+  const entries = inFileOrder(Object.entries(tensors).map(([name, t]) => ({ name, ...t })));
+  for (const { name, shape, data } of entries) {
+    const count = shape.every((dim) => Number.isSafeInteger(dim) && dim >= 0) ? elementCount(shape) : data.length;
+    if (data.length !== count) {
+      throw new Error(`encodeSafetensors: tensor "${name}": shape [${shape.join(', ')}] has ${count} elements but data has ${data.length}`);
+    }
+  }
+  const { header, dataLength } = safetensorsHeader(entries, metadata);
+  const out = Buffer.alloc(header.byteLength + dataLength);
+  header.copy(out, 0);
 
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  let offset = 8 + headerLength;
-  for (const name of names) {
-    const { dtype, data } = tensors[name]!;
+  let offset = header.byteLength;
+  for (const { name, dtype, data } of entries) {
     const size = ELEMENT_BYTES[dtype];
     if (dtype === 'F32' && data instanceof Float32Array && hostIsLittleEndian) {
       // Already the file's byte layout: one block copy instead of a loop (large benchmark models).
