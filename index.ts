@@ -21,6 +21,9 @@ export {
 export { InputError, type IdMatrix, type ModelInputs } from './model/inputs.js';
 export { loadRobertaConfig, parseRobertaConfig, ConfigError, type RobertaConfig } from './model/config.js';
 export { loadCheckpoint, type LoadedCheckpoint } from './model/weights/load.js';
+export type { CheckpointTensor, HostTensor } from './model/weights/hostTensor.js';
+// Safetensors bytes already in memory (a browser's fetch, a bundle): parse the header, decode the tensors.
+export { parseSafetensors, safetensorsTensors } from './model/weights/safetensors.js';
 export { CheckpointError } from './model/weights/errors.js';
 export { encodeSafetensors } from './model/weights/safetensorsWriter.js';
 export { exportOnnx, type ExportOnnxOptions, type ExportOnnxResult } from './model/onnx/export.js';

@@ -2,11 +2,12 @@
 // for by name and expected shape; a missing or misshaped tensor is an error naming both (never a
 // silent random init). Names are tried with and without the `roberta.` prefix, since bare
 // `RobertaModel` checkpoints have none and task models put the encoder under it. What was never
-// asked for is reported as unused. The model (parameters.ts) uploads what this finds; the ONNX
-// exporter copies it into a file.
+// asked for is reported as unused. Names, shapes and types are checked from the checkpoint's
+// header; a tensor's elements are read only when it is asked for. The model (parameters.ts)
+// uploads what this finds; the ONNX exporter copies it into a file.
 
 import { formatShape, sameShape, type Shape } from '../engine/shape.js';
-import type { HostTensor } from './weights/hostTensor.js';
+import type { CheckpointTensor } from './weights/hostTensor.js';
 
 export class MissingWeightError extends Error {
   override readonly name = 'MissingWeightError';
@@ -22,7 +23,7 @@ export class HostParameters {
   private readonly used = new Set<string>();
 
   constructor(
-    private tensors: ReadonlyMap<string, HostTensor>,
+    private tensors: ReadonlyMap<string, CheckpointTensor>,
     /** Where the weights came from, for error messages. */
     readonly source: string,
   ) {}
@@ -31,20 +32,21 @@ export class HostParameters {
     return this.find(name) !== undefined;
   }
 
+  /** Checks and reads the parameter (for a file on disk, reads it again on every call). */
   get(name: string, shape: Shape): HostParameter {
     const key = this.find(name);
     if (key === undefined) {
       throw new MissingWeightError(`${this.source}: missing tensor "${name}" (expected shape ${formatShape(shape)}, float32)`);
     }
-    const tensor = this.tensors.get(key) as HostTensor;
+    const tensor = this.tensors.get(key) as CheckpointTensor;
     if (!sameShape(tensor.shape, shape)) {
       throw new MissingWeightError(`${this.source}: tensor "${key}" has shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`);
     }
-    if (!(tensor.data instanceof Float32Array)) {
+    if (tensor.dtype !== 'float32') {
       throw new MissingWeightError(`${this.source}: tensor "${key}" is ${tensor.dtype}, expected a floating-point tensor`);
     }
     this.used.add(key);
-    return { key, data: tensor.data };
+    return { key, data: tensor.read() as Float32Array };
   }
 
   private unusedAtRelease: string[] | undefined;
@@ -55,8 +57,9 @@ export class HostParameters {
   }
 
   /**
-   * Forgets the checkpoint once every module has its tensors, so the file's bytes can be garbage
-   * collected where a backend copied them (device buffers, wasm memory) instead of aliasing them.
+   * Forgets the checkpoint once every module has its tensors, so whatever it holds (the whole
+   * file, for a PyTorch checkpoint) can be garbage collected where a backend copied the tensors
+   * (device buffers, wasm memory) instead of aliasing them.
    */
   release(): void {
     this.unusedAtRelease = this.unusedKeys();

@@ -6,7 +6,7 @@ import { tensor } from '../engine/ops/creation.js';
 import type { Shape } from '../engine/shape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { HostParameters } from './hostParameters.js';
-import type { HostTensor } from './weights/hostTensor.js';
+import type { CheckpointTensor } from './weights/hostTensor.js';
 
 export { MissingWeightError } from './hostParameters.js';
 
@@ -15,7 +15,7 @@ export class ParameterStore {
   private readonly uploaded = new Map<string, Tensor>();
 
   constructor(
-    tensors: ReadonlyMap<string, HostTensor>,
+    tensors: ReadonlyMap<string, CheckpointTensor>,
     readonly backend: Backend,
     /** Where the weights came from, for error messages. */
     source: string,

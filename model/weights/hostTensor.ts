@@ -17,6 +17,25 @@ export interface HostTensor {
   readonly data: Float32Array | Int32Array;
 }
 
+/**
+ * A tensor of a loaded checkpoint: its type and shape are known (from the file's header) before
+ * its elements are read, so a model can check every parameter and read each only as it needs it.
+ */
+export interface CheckpointTensor {
+  readonly dtype: HostDType;
+  readonly shape: readonly number[];
+  /**
+   * The elements, as HostTensor.data. For a safetensors file on disk each call reads the file
+   * again, into a buffer the caller owns; keep the result rather than reading twice.
+   */
+  read(): HostTensor['data'];
+}
+
+/** A tensor already decoded in memory, as a checkpoint tensor. */
+export function decodedTensor(tensor: HostTensor): CheckpointTensor {
+  return { dtype: tensor.dtype, shape: tensor.shape, read: () => tensor.data };
+}
+
 /** The number of elements of a shape, refusing products that a double cannot count exactly. */
 export function elementCount(shape: readonly number[]): number {
   let count = 1;

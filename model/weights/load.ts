@@ -2,12 +2,17 @@
 // transformers' own: a single safetensors file, then a sharded safetensors index, then PyTorch's
 // `pytorch_model.bin` (safetensors is preferred because it cannot carry code and maps directly to
 // memory).
+//
+// Safetensors checkpoints are read lazily: loading reads and checks every header, and a tensor's
+// bytes are read from disk when it is asked for, so loading a model never holds the whole file in
+// memory next to the copy a backend makes of it. A PyTorch checkpoint is a zip holding a pickle,
+// and is still read into memory whole.
 
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from './errors.js';
-import type { HostTensor } from './hostTensor.js';
-import { readSafetensorsFile, safetensorsTensors } from './safetensors.js';
+import { decodedTensor, type CheckpointTensor } from './hostTensor.js';
+import { lazySafetensorsTensor, openSafetensorsFile } from './safetensors.js';
 import { readShardedSafetensors } from './shardedSafetensors.js';
 import { readTorchCheckpoint, type TorchCheckpointOptions } from './torchCheckpoint.js';
 
@@ -19,8 +24,8 @@ const PYTORCH_INDEX_FILE = 'pytorch_model.bin.index.json';
 export type CheckpointFormat = 'safetensors' | 'safetensors-sharded' | 'pytorch';
 
 export interface LoadedCheckpoint {
-  /** HF parameter names → tensors, in file order. */
-  readonly tensors: Map<string, HostTensor>;
+  /** HF parameter names → tensors, in file order; each tensor's elements are read when asked for. */
+  readonly tensors: ReadonlyMap<string, CheckpointTensor>;
   readonly format: CheckpointFormat;
   /** The files that were read, as paths joined onto `dir`. */
   readonly files: string[];
@@ -31,7 +36,9 @@ export type LoadCheckpointOptions = TorchCheckpointOptions;
 export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const single = join(dir, SAFETENSORS_FILE);
   if (await exists(single)) {
-    return { tensors: safetensorsTensors(await readSafetensorsFile(single)), format: 'safetensors', files: [single] };
+    const file = openSafetensorsFile(single);
+    const tensors = new Map([...file.entries.keys()].map((name) => [name, lazySafetensorsTensor(file, name)]));
+    return { tensors, format: 'safetensors', files: [single] };
   }
   const index = join(dir, SAFETENSORS_INDEX_FILE);
   if (await exists(index)) {
@@ -40,7 +47,8 @@ export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions
   }
   const pytorch = join(dir, PYTORCH_FILE);
   if (await exists(pytorch)) {
-    return { tensors: await readTorchCheckpoint(pytorch, options), format: 'pytorch', files: [pytorch] };
+    const tensors = await readTorchCheckpoint(pytorch, options);
+    return { tensors: new Map([...tensors].map(([name, tensor]) => [name, decodedTensor(tensor)])), format: 'pytorch', files: [pytorch] };
   }
   const sharded = (await exists(join(dir, PYTORCH_INDEX_FILE)))
     ? ` (found ${PYTORCH_INDEX_FILE}: sharded PyTorch checkpoints are not supported, convert them to safetensors)`

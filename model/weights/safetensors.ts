@@ -10,11 +10,11 @@
 // file before it is used: a bad file must produce an error, never an out-of-bounds view or a tensor
 // that silently reads its neighbour's bytes.
 
-import { readFile } from 'node:fs/promises';
+import { fileSource, memorySource, type ByteSource } from './byteSource.js';
 import { ELEMENT_BYTES, decodeElements, hostDTypeOf, isElementType, type ElementType } from './elementType.js';
 import { CheckpointError } from './errors.js';
 import { describeJson, isJsonObject } from './json.js';
-import { elementCount, type HostTensor } from './hostTensor.js';
+import { elementCount, type CheckpointTensor, type HostTensor } from './hostTensor.js';
 
 /** The reference implementation's limit; real headers are well under a megabyte. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -31,26 +31,35 @@ export interface SafetensorsEntry {
 export interface SafetensorsFile {
   /** The path (or other name) used in error messages. */
   readonly source: string;
-  readonly bytes: Uint8Array;
+  /** The whole file; tensors' bytes are read from it when decoded. */
+  readonly bytes: ByteSource;
   readonly metadata: ReadonlyMap<string, string>;
   /** In header order. */
   readonly entries: ReadonlyMap<string, SafetensorsEntry>;
 }
 
-/** Reads a whole file into memory once and validates its header; tensors are decoded on demand. */
-export async function readSafetensorsFile(path: string): Promise<SafetensorsFile> {
-  return parseSafetensors(await readFile(path), path);
+/**
+ * Reads and validates a file's header only; each tensor's bytes are read from disk when it is
+ * decoded (safetensorsTensor), so the file is never in memory whole.
+ */
+export function openSafetensorsFile(path: string): SafetensorsFile {
+  return readSafetensorsHeader(fileSource(path), path);
 }
 
-/** Validates the header of an in-memory safetensors file. */
+/** Validates the header of an in-memory safetensors file; tensors decode to views of `bytes` where they can. */
 export function parseSafetensors(bytes: Uint8Array, source: string): SafetensorsFile {
+  return readSafetensorsHeader(memorySource(bytes), source);
+}
+
+function readSafetensorsHeader(bytes: ByteSource, source: string): SafetensorsFile {
   const fail = (detail: string): never => {
     throw new CheckpointError(`${source}: ${detail}`);
   };
   if (bytes.byteLength < 8) {
     fail(`${bytes.byteLength} bytes is too short for a safetensors file (it starts with an 8-byte header length)`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const prefix = bytes.read(0, 8);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
   if (headerLength > MAX_HEADER_BYTES) {
     fail(`header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit: not a safetensors file?`);
@@ -65,7 +74,7 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Safetensors
 
   let headerText: string;
   try {
-    headerText = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
+    headerText = new TextDecoder('utf-8', { fatal: true }).decode(bytes.read(8, dataStart));
   } catch {
     return fail('header is not valid UTF-8');
   }
@@ -120,11 +129,14 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Safetensors
   return { source, bytes, metadata, entries };
 }
 
-/** Decodes one tensor (a view over the file's bytes for aligned F32 data). */
+/**
+ * Reads and decodes one tensor. F32 data is not copied again: it is a view over the file's bytes
+ * in memory, or over the buffer its bytes were just read into from disk.
+ */
 export function safetensorsTensor(file: SafetensorsFile, name: string): HostTensor {
   const entry = file.entries.get(name);
   if (entry === undefined) throw new CheckpointError(`${file.source}: no tensor "${name}"`);
-  const data = decodeElements(file.bytes.subarray(entry.begin, entry.end), entry.dtype, `${file.source}: tensor "${name}"`);
+  const data = decodeElements(file.bytes.read(entry.begin, entry.end), entry.dtype, `${file.source}: tensor "${name}"`);
   return { dtype: hostDTypeOf(entry.dtype), shape: entry.shape, data };
 }
 
@@ -133,6 +145,13 @@ export function safetensorsTensors(file: SafetensorsFile): Map<string, HostTenso
   const tensors = new Map<string, HostTensor>();
   for (const name of file.entries.keys()) tensors.set(name, safetensorsTensor(file, name));
   return tensors;
+}
+
+/** One tensor of the file, described by its header entry and decoded only when read. */
+export function lazySafetensorsTensor(file: SafetensorsFile, name: string): CheckpointTensor {
+  const entry = file.entries.get(name);
+  if (entry === undefined) throw new CheckpointError(`${file.source}: no tensor "${name}"`);
+  return { dtype: hostDTypeOf(entry.dtype), shape: entry.shape, read: () => safetensorsTensor(file, name).data };
 }
 
 function parseMetadata(value: unknown, fail: (detail: string) => never): Map<string, string> {

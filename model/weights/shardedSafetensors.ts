@@ -11,11 +11,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError } from './errors.js';
 import { describeJson, isJsonObject } from './json.js';
-import type { HostTensor } from './hostTensor.js';
-import { readSafetensorsFile, safetensorsTensor } from './safetensors.js';
+import type { CheckpointTensor } from './hostTensor.js';
+import { lazySafetensorsTensor, openSafetensorsFile, type SafetensorsFile } from './safetensors.js';
 
 export interface ShardedTensors {
-  readonly tensors: Map<string, HostTensor>;
+  /** Every shard's header is read and checked against the index here; tensors are read when asked for. */
+  readonly tensors: Map<string, CheckpointTensor>;
   /** The index, then each shard once, in the order first named by the index. */
   readonly files: string[];
 }
@@ -46,19 +47,22 @@ export async function readShardedSafetensors(indexPath: string): Promise<Sharded
     keysByShard.set(shard, keys);
   }
 
-  const tensors = new Map<string, HostTensor>();
+  const tensors = new Map<string, CheckpointTensor>();
   const files = [indexPath];
   for (const [shard, keys] of keysByShard) {
     const shardPath = join(dirname(indexPath), shard);
-    const file = await readSafetensorsFile(shardPath).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') fail(`shard "${shard}" (holding "${keys[0]}") does not exist`);
+    let file: SafetensorsFile;
+    try {
+      file = openSafetensorsFile(shardPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') fail(`shard "${shard}" (holding "${keys[0]}") does not exist`);
       throw error;
-    });
+    }
     files.push(shardPath);
     const listed = new Set(keys);
     for (const key of keys) {
       if (!file.entries.has(key)) fail(`weight_map puts "${key}" in "${shard}", but that shard has no such tensor`);
-      tensors.set(key, safetensorsTensor(file, key));
+      tensors.set(key, lazySafetensorsTensor(file, key));
     }
     for (const name of file.entries.keys()) {
       if (!listed.has(name)) fail(`shard "${shard}" holds tensor "${name}", which the weight_map does not list`);

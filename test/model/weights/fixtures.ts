@@ -41,6 +41,14 @@ export function rawHeader(bytes: Buffer): { dataStart: number; entries: Map<stri
   return { dataStart, entries };
 }
 
+/** A safetensors file with exactly this header text (or object) and data area, checked by nothing. */
+export function rawSafetensors(header: string | object, data: Uint8Array = new Uint8Array(0)): Buffer {
+  const json = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header), 'utf8');
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([length, json, data]);
+}
+
 /** The float32 values of an F32 tensor, read one by one with readFloatLE. */
 export function rawFloats(bytes: Buffer, entry: RawEntry): number[] {
   const values: number[] = [];

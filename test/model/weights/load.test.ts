@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../model/weights/errors.js';
 import { loadCheckpoint } from '../../../model/weights/load.js';
-import { MODELS_DIR, makeTempDir, manifestModel, sameBits } from './fixtures.js';
+import { parseSafetensors, safetensorsTensors } from '../../../model/weights/safetensors.js';
+import { MODELS_DIR, makeTempDir, manifestModel, readFixture, sameBits } from './fixtures.js';
 import { torchSave } from './torchWriter.js';
 
 const dir = makeTempDir();
@@ -21,11 +22,17 @@ function writeTorchMarker(path: string): void {
 }
 
 describe('loadCheckpoint', () => {
-  it('reads model.safetensors from a fixture directory', async () => {
+  it('reads model.safetensors from a fixture directory, each tensor when asked for', async () => {
     const { tensors, format, files } = await loadCheckpoint(join(MODELS_DIR, 'tiny-mlm'));
     expect(format).toBe('safetensors');
     expect(files).toEqual([join(MODELS_DIR, 'tiny-mlm', 'model.safetensors')]);
     expect([...tensors.keys()].sort()).toEqual([...manifestModel('tiny-mlm').weight_keys].sort());
+    const whole = safetensorsTensors(parseSafetensors(readFixture('tiny-mlm', 'model.safetensors'), 'tiny-mlm'));
+    for (const [name, tensor] of tensors) {
+      const expected = whole.get(name)!;
+      expect([tensor.dtype, tensor.shape]).toEqual([expected.dtype, expected.shape]);
+      expect(sameBits(tensor.read(), expected.data)).toBe(true);
+    }
   });
 
   it('prefers model.safetensors over pytorch_model.bin, and reads pytorch_model.bin alone', async () => {
@@ -41,7 +48,7 @@ describe('loadCheckpoint', () => {
     const loaded = await loadCheckpoint(torchOnly, { verifyCrc: true });
     expect(loaded.format).toBe('pytorch');
     expect(loaded.files).toEqual([join(torchOnly, 'pytorch_model.bin')]);
-    expect(sameBits(loaded.tensors.get('marker')!.data, Float32Array.from([42]))).toBe(true);
+    expect(sameBits(loaded.tensors.get('marker')!.read(), Float32Array.from([42]))).toBe(true);
   });
 
   it('prefers the sharded safetensors index over pytorch_model.bin', async () => {

@@ -9,7 +9,7 @@ import {
 } from '../../../model/weights/safetensors.js';
 import { encodeSafetensors, type SafetensorsWriteDType } from '../../../model/weights/safetensorsWriter.js';
 import { referenceBfloat16, referenceHalf } from './halfReference.js';
-import { MODELS_DIR, MODEL_NAMES, manifestModel, rawFloats, rawHeader, readFixture, sameBits } from './fixtures.js';
+import { MODELS_DIR, MODEL_NAMES, manifestModel, rawFloats, rawHeader, rawSafetensors, readFixture, sameBits } from './fixtures.js';
 
 /** The shape HF gives each parameter, from the fixture README's naming and its config.json. */
 function expectedShape(key: string, config: Record<string, number>): number[] {
@@ -29,13 +29,6 @@ function expectedShape(key: string, config: Record<string, number>): number[] {
   };
   if (table[name] !== undefined) return table[name]!;
   return name.endsWith('.weight') && !/LayerNorm|layer_norm/.test(name) ? [hidden, hidden] : [hidden];
-}
-
-function rawSafetensors(header: string | object, data: Uint8Array = new Uint8Array(0)): Buffer {
-  const json = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header), 'utf8');
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(json.length));
-  return Buffer.concat([length, json, data]);
 }
 
 function parseError(bytes: Uint8Array): string {

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../model/weights/errors.js';
 import { parseSafetensors, safetensorsTensors } from '../../../model/weights/safetensors.js';
@@ -43,8 +43,17 @@ describe('sharded safetensors', () => {
     expect([...tensors.keys()].sort()).toEqual([...names].sort());
     for (const [name, tensor] of weights) {
       expect(tensors.get(name)!.shape).toEqual(tensor.shape);
-      expect(sameBits(tensors.get(name)!.data, tensor.data)).toBe(true);
+      expect(sameBits(tensors.get(name)!.read(), tensor.data)).toBe(true);
     }
+  });
+
+  it('checks the header of every shard when loading, before any tensor is read', async () => {
+    const index = writeSharded('cut', mapFor('cut'));
+    const shard = join(dir, 'cut-2.safetensors');
+    writeFileSync(shard, readFileSync(shard).subarray(0, -4));
+    const message = await shardError(index);
+    expect(message.startsWith(`${shard}: tensor "`)).toBe(true);
+    expect(message).toMatch(/: data_offsets \[\d+, \d+\] reach past the end of the data area \(\d+ bytes\)$/);
   });
 
   it('rejects a missing shard', async () => {
