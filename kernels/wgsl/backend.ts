@@ -17,6 +17,7 @@ import { allocate, bytesPerElement, type DType, type TypedArray } from '../../en
 import type { DegradedBackend } from '../../engine/select.js';
 import { adapterName, formatAdapterReport, type AdapterReport } from './adapterReport.js';
 import type { AttentionVersion } from './attention.js';
+import { BindingCache } from './bindingCache.js';
 import { BufferPool, type FirstWriter } from './bufferPool.js';
 import type { Grid } from './grid.js';
 import type { MatmulVersion } from './matmulVersions.js';
@@ -24,9 +25,11 @@ import { TUNINGS, tuningFor, type Tuning, type TuningName } from './tuning.js';
 import type { Uniforms } from './uniforms.js';
 
 /** GPUBufferUsage and GPUMapMode values (fixed by the spec; Node has no such globals). */
-const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, STORAGE: 0x80 } as const;
 const MAP_MODE_READ = 0x1;
 const TENSOR_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+/** How many bytes `upload` lets Dawn hold in staging memory before sending the copies on. */
+const UPLOAD_FLUSH_BYTES = 16 * 2 ** 20;
 
 export interface WebGpuOptions {
   /** Keep Dawn's bounds checks (default true; see gpu.ts). Only benchmarks should turn them off. */
@@ -77,10 +80,12 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   readonly tuning: Tuning;
 
   private readonly pool: BufferPool;
+  private readonly bindings: BindingCache;
   private readonly live = new Set<GPUBuffer>();
   private liveBytes = 0;
   private readonly pipelines = new Map<string, CompiledPipeline>();
   private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
   /** Error scopes not yet looked at, each with what was being done. */
   private checks: { readonly what: string; readonly error: Promise<GPUError | null> }[] = [];
   private uncaptured: GPUError[] = [];
@@ -98,7 +103,8 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     this.matmulVersion = options.matmul ?? 'auto';
     this.attentionVersion = options.attention ?? 'fused';
     this.tuning = options.tuning ? TUNINGS[options.tuning] : tuningFor(report);
-    this.pool = new BufferPool(device, options.maxPooledBytes ?? 256 * 2 ** 20);
+    this.pool = new BufferPool(device, options.maxPooledBytes ?? 256 * 2 ** 20, (buffer) => this.bindings.forgetBuffer(buffer));
+    this.bindings = new BindingCache(device, this.pool);
     device.addEventListener('uncapturederror', (event) => {
       // Ours to report (from the next read), so the implementation need not print it too.
       event.preventDefault();
@@ -121,9 +127,25 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
 
   // ---- storage -------------------------------------------------------------------------------
 
+  /** Bytes `upload` has written since its last empty submit. */
+  private uploadedSinceFlush = 0;
+
+  /**
+   * Dawn copies what writeBuffer is given into staging memory (host memory, on a discrete GPU
+   * too) and recycles it once a submit carrying the copy has completed. Building a model uploads
+   * every weight while submitting nothing, so without a flush the whole model would sit in
+   * staging at once (roberta-base on an H100: peak RSS 750 MiB instead of 430). An empty submit
+   * sends the pending copies on without submitting the open encoder, so the recorded kernels
+   * and the pool's rule for host writes (bufferPool.ts) are unaffected.
+   */
   upload(data: TypedArray, _dtype: DType): GPUBuffer {
     const buffer = this.allocate(data.byteLength, 'host', 'upload');
     if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    this.uploadedSinceFlush += data.byteLength;
+    if (this.uploadedSinceFlush >= UPLOAD_FLUSH_BYTES) {
+      this.device.queue.submit([]);
+      this.uploadedSinceFlush = 0;
+    }
     return buffer;
   }
 
@@ -140,7 +162,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
       return allocate(dtype, 0);
     }
     const staging = this.pool.acquire(bytes, USAGE.MAP_READ | USAGE.COPY_DST, 'host', 'read');
-    this.commandEncoder().copyBufferToBuffer(storage, 0, staging, 0, bytes);
+    this.copyEncoder().copyBufferToBuffer(storage, 0, staging, 0, bytes);
     this.submit();
     try {
       await staging.mapAsync(MAP_MODE_READ, 0, bytes);
@@ -198,27 +220,17 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
 
   /**
    * Records one dispatch: binding 0 is the uniform struct, bindings 1… are `buffers` in order.
-   * The uniforms get a buffer of their own, written now (before the encoder is submitted), so no
-   * other pending dispatch may share it: it returns to the pool only at the next submit.
+   * Uniform buffers and bind groups are reused across dispatches (bindingCache.ts).
    */
   dispatch(label: string, compiled: CompiledPipeline, uniforms: Uniforms, buffers: readonly GPUBuffer[], grid: Grid): void {
     this.checkUsable(label);
     if (grid[0] * grid[1] * grid[2] === 0) return;
-    const bytes = uniforms.bytes();
-    const uniform = this.pool.acquire(bytes.byteLength, USAGE.UNIFORM | USAGE.COPY_DST, 'host', 'uniforms');
-    this.device.queue.writeBuffer(uniform, 0, bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.debug) this.device.pushErrorScope('validation');
-    const bindGroup = this.device.createBindGroup({
-      label,
-      layout: compiled.bindGroupLayout,
-      entries: [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    const pass = this.commandEncoder().beginComputePass({ label });
+    const bindGroup = this.bindings.bindGroup(label, compiled.pipeline, compiled.bindGroupLayout, uniforms.bytes(), buffers);
+    const pass = this.computePass();
     pass.setPipeline(compiled.pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
-    pass.end();
-    this.pool.release(uniform);
     if (this.debug) {
       this.submit();
       this.watch(`running kernel "${label}"`, this.device.popErrorScope());
@@ -228,7 +240,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   /** Records a plain copy of `bytes` bytes (a cast to the same dtype). */
   copy(source: GPUBuffer, destination: GPUBuffer, bytes: number): void {
     this.checkUsable('copy');
-    if (bytes > 0) this.commandEncoder().copyBufferToBuffer(source, 0, destination, 0, bytes);
+    if (bytes > 0) this.copyEncoder().copyBufferToBuffer(source, 0, destination, 0, bytes);
   }
 
   /** Submits recorded work, waits for the GPU to finish it, and throws any error it raised. */
@@ -243,6 +255,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     if (this.disposed) return;
     this.disposed = true;
     this.encoder = null;
+    this.pass = null;
     this.pipelines.clear();
     this.pool.destroyAll();
     this.live.clear();
@@ -264,12 +277,34 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     return buffer;
   }
 
+  /**
+   * The open compute pass, which records every dispatch until a copy or a submit: one pass for a
+   * whole forward costs less host time than a pass per dispatch, and WebGPU still orders the
+   * dispatches and makes each one's writes visible to the next (each is its own usage scope).
+   */
+  private computePass(): GPUComputePassEncoder {
+    this.pass ??= this.commandEncoder().beginComputePass({ label: 'kernels' });
+    return this.pass;
+  }
+
+  /** The encoder, with no pass open, for a copy. */
+  private copyEncoder(): GPUCommandEncoder {
+    this.endPass();
+    return this.commandEncoder();
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
+  }
+
   private commandEncoder(): GPUCommandEncoder {
     this.encoder ??= this.device.createCommandEncoder({ label: 'roberta-ts' });
     return this.encoder;
   }
 
   private submit(): void {
+    this.endPass();
     if (this.encoder) {
       this.device.queue.submit([this.encoder.finish()]);
       this.encoder = null;

@@ -15,6 +15,12 @@
 export type FirstWriter = 'gpu' | 'host';
 
 const MIN_BYTES = 256;
+/**
+ * Host uploads larger than this get a buffer of exactly their size (rounded up to 4 bytes), not a
+ * size class: they are weights, made once and kept for the model's life, where rounding would
+ * waste up to 1/8 (roberta-base's word embeddings: 13 MiB). Freed, such a buffer is destroyed.
+ */
+export const EXACT_UPLOAD_BYTES = 16 * 2 ** 20;
 
 /**
  * Buffer sizes come in eight classes per power of two (256, 288, 320, …, 480, 512, 576, …), so a
@@ -29,6 +35,8 @@ export function sizeClass(bytes: number): number {
 export class BufferPool {
   /** Free buffers any writer may take. */
   private readonly ready = new Map<string, GPUBuffer[]>();
+  /** Freed exact-size uploads, destroyed at the next submit (pending work may still read them). */
+  private readonly doomed: GPUBuffer[] = [];
   /** Freed since the last submit: only kernels (writers recorded after the last reader) may take them. */
   private readonly pending = new Map<string, GPUBuffer[]>();
   private readyBytes = 0;
@@ -36,11 +44,16 @@ export class BufferPool {
   /** Every buffer this pool created and has not destroyed: free, in use, uniforms, staging. */
   private readonly owned = new Set<GPUBuffer>();
   private ownedBytes = 0;
+  /** Creation order, for the canonical order of free buffers. */
+  private readonly serials = new WeakMap<GPUBuffer, number>();
+  private created = 0;
 
   constructor(
     private readonly device: GPUDevice,
     /** Free bytes kept for reuse; buffers beyond it are destroyed once the encoder is submitted. */
     private readonly maxPooledBytes: number,
+    /** Told of every buffer the pool destroys before `destroyAll`, so nothing keeps using it. */
+    private readonly onDestroy: (buffer: GPUBuffer) => void = () => {},
   ) {}
 
   get pooledBytes(): number {
@@ -53,6 +66,7 @@ export class BufferPool {
   }
 
   acquire(bytes: number, usage: number, firstWriter: FirstWriter, label: string): GPUBuffer {
+    if (firstWriter === 'host' && bytes > EXACT_UPLOAD_BYTES) return this.create(Math.ceil(bytes / 4) * 4, usage, label);
     const size = sizeClass(bytes);
     const key = `${usage}/${size}`;
     if (firstWriter === 'gpu') {
@@ -67,31 +81,43 @@ export class BufferPool {
       this.readyBytes -= size;
       return reused;
     }
-    const buffer = this.device.createBuffer({ size, usage, label });
-    this.owned.add(buffer);
-    this.ownedBytes += size;
-    return buffer;
+    return this.create(size, usage, label);
   }
 
   /** Returns a buffer whose last use may still be pending in the current encoder. */
   release(buffer: GPUBuffer): void {
+    if (buffer.size !== sizeClass(buffer.size)) {
+      this.doomed.push(buffer); // an exact-size upload: no later request asks for its size
+      return;
+    }
     push(this.pending, buffer);
     this.pendingBytes += buffer.size;
   }
 
   /** Returns a buffer no recorded or submitted work uses any more (a mapped-and-unmapped staging buffer). */
   releaseIdle(buffer: GPUBuffer): void {
+    if (buffer.size !== sizeClass(buffer.size)) {
+      this.destroy(buffer);
+      return;
+    }
     push(this.ready, buffer);
     this.readyBytes += buffer.size;
     this.trim();
   }
 
-  /** The encoder was submitted: later host writes are ordered after everything it does. */
+  /**
+   * The encoder was submitted: later host writes are ordered after everything it does. Free
+   * buffers are then put in a canonical order (oldest taken first), so that a call repeating the
+   * previous one gets the same buffers as it did, whatever order they were freed in: that is
+   * what lets it reuse its bind groups (bindingCache.ts).
+   */
   submitted(): void {
     for (const [key, buffers] of this.pending) for (const b of buffers) push(this.ready, b, key);
+    for (const buffers of this.ready.values()) buffers.sort((a, b) => this.serial(b) - this.serial(a));
     this.pending.clear();
     this.readyBytes += this.pendingBytes;
     this.pendingBytes = 0;
+    for (const buffer of this.doomed.splice(0)) this.destroy(buffer);
     this.trim();
   }
 
@@ -101,8 +127,13 @@ export class BufferPool {
     this.ownedBytes = 0;
     this.ready.clear();
     this.pending.clear();
+    this.doomed.length = 0;
     this.readyBytes = 0;
     this.pendingBytes = 0;
+  }
+
+  private serial(buffer: GPUBuffer): number {
+    return this.serials.get(buffer) ?? 0;
   }
 
   /** Destroys free buffers, largest first, until the pool is within its budget. */
@@ -113,11 +144,24 @@ export class BufferPool {
       while (buffers.length > 0 && this.readyBytes > this.maxPooledBytes) {
         const buffer = buffers.pop() as GPUBuffer;
         this.readyBytes -= buffer.size;
-        this.owned.delete(buffer);
-        this.ownedBytes -= buffer.size;
-        buffer.destroy();
+        this.destroy(buffer);
       }
     }
+  }
+
+  private create(size: number, usage: number, label: string): GPUBuffer {
+    const buffer = this.device.createBuffer({ size, usage, label });
+    this.serials.set(buffer, this.created++);
+    this.owned.add(buffer);
+    this.ownedBytes += size;
+    return buffer;
+  }
+
+  private destroy(buffer: GPUBuffer): void {
+    this.owned.delete(buffer);
+    this.ownedBytes -= buffer.size;
+    this.onDestroy(buffer);
+    buffer.destroy();
   }
 }
 

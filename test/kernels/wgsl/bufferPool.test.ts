@@ -2,7 +2,7 @@
 
 /// <reference types="@webgpu/types" />
 
-import { BufferPool, sizeClass } from '../../../kernels/wgsl/bufferPool.js';
+import { BufferPool, EXACT_UPLOAD_BYTES, sizeClass } from '../../../kernels/wgsl/bufferPool.js';
 
 const STORAGE = 0x80;
 const UNIFORM = 0x40;
@@ -69,5 +69,36 @@ describe('BufferPool', () => {
     pool.destroyAll();
     expect(created.every((b) => b.destroyed)).toBe(true);
     expect(pool.allocated).toEqual({ buffers: 0, bytes: 0 });
+  });
+
+  it('hands free buffers out oldest first after a submit, whatever order they were freed in', () => {
+    const { device } = fakeDevice();
+    const order = (releaseOrder: number[]) => {
+      const pool = new BufferPool(device, 1 << 20);
+      const buffers = [0, 1, 2].map(() => pool.acquire(1000, STORAGE, 'gpu', 'x'));
+      for (const i of releaseOrder) pool.release(buffers[i]);
+      pool.submitted();
+      return [0, 1, 2].map(() => buffers.indexOf(pool.acquire(1000, STORAGE, 'gpu', 'y')));
+    };
+    expect(order([0, 1, 2])).toEqual([0, 1, 2]);
+    expect(order([2, 0, 1])).toEqual([0, 1, 2]);
+  });
+
+  it('gives large uploads a buffer of their exact size, and destroys it when freed, after the next submit', () => {
+    const { device, created } = fakeDevice();
+    const destroyed: GPUBuffer[] = [];
+    const pool = new BufferPool(device, 1 << 30, (b) => destroyed.push(b));
+    const bytes = EXACT_UPLOAD_BYTES + 1234; // its size class would be 18 MiB
+    const upload = pool.acquire(bytes, STORAGE, 'host', 'weights');
+    expect(upload.size).toBe(EXACT_UPLOAD_BYTES + 1236);
+    expect(pool.acquire(bytes, STORAGE, 'gpu', 'output').size).toBe(sizeClass(bytes));
+    pool.release(upload);
+    expect(created[0].destroyed).toBe(false); // the encoder not yet submitted may still read it
+    expect(pool.pooledBytes).toBe(0);
+    pool.submitted();
+    expect(created[0].destroyed).toBe(true);
+    expect(destroyed).toEqual([upload]);
+    expect(pool.allocated).toEqual({ buffers: 1, bytes: sizeClass(bytes) });
+    expect(created).toHaveLength(2);
   });
 });

@@ -81,6 +81,18 @@ describe('findAdapter', () => {
     expect(calls.dawnFlags).toEqual([['adapter=X'], ['adapter=X', 'enable-dawn-features=disable_robustness,allow_unsafe_apis']]);
   });
 
+  it('turns off resource suballocation on SwiftShader, found or named by the user, and only there', async () => {
+    const fallback = fakeNode([null, ADAPTER]);
+    await findAdapter({ robustness: false, dawnFlags: [] }, fallback.env);
+    expect(fallback.calls.dawnFlags).toEqual([
+      ['enable-dawn-features=disable_robustness,allow_unsafe_apis'],
+      ['enable-dawn-features=disable_robustness,allow_unsafe_apis,disable_resource_suballocation'],
+    ]);
+    const named = fakeNode([ADAPTER], { icd: SWIFTSHADER_ICD });
+    await findAdapter(request, named.env);
+    expect(named.calls.dawnFlags).toEqual([['enable-dawn-features=disable_resource_suballocation']]);
+  });
+
   it("uses the browser's navigator.gpu when there is one, and explains when it has no adapter", async () => {
     const browser = (adapter: GPUAdapter | null): AdapterEnvironment => ({
       ...fakeNode([]).env,
