@@ -79,6 +79,15 @@ function workloads(backend: WebGpuBackend): Workload[] {
     ['128×3072×768 (feed-forward down)', [128, 3072], [3072, 768]],
     ['12×128×64×128 (batched: attention scores)', [12, 128, 64], [12, 64, 128]],
   ];
+  // 8×512 tokens fill a large GPU where 128 leave most of it idle; on a software adapter they
+  // would take minutes.
+  if (!backend.adapterReport().software) {
+    products.push(
+      ['4096×768×768 (8×512 tokens: projections)', [4096, 768], [768, 768]],
+      ['4096×768×3072 (8×512 tokens: feed-forward up)', [4096, 768], [768, 3072]],
+      ['4096×3072×768 (8×512 tokens: feed-forward down)', [4096, 3072], [3072, 768]],
+    );
+  }
   for (const version of MATMUL_VERSIONS) {
     for (const [shape, a, b] of products) {
       const batches = a.length === 3 ? a[0] : 1;

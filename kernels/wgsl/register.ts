@@ -11,11 +11,20 @@ import { gather } from './gather.js';
 import { layerNorm } from './layerNorm.js';
 import { cast, scale, unary } from './map.js';
 import { linear, matmul } from './matmul.js';
+import { MATMUL_VERSION_ENV, parseMatmulVersion } from './matmulVersions.js';
 import { softmax } from './softmax.js';
 import { concat, permute, slice } from './stridedCopy.js';
 import { argmax, topk } from './topk.js';
 
-registerBackend({ name: 'webgpu', priority: 20, create: () => createWebGpuBackend() });
+// ROBERTA_WEBGPU_MATMUL=naive|tiled|blocked pins the matrix-product kernel, to time the versions end to end.
+registerBackend({
+  name: 'webgpu',
+  priority: 20,
+  create: () => {
+    const pinned = typeof process !== 'undefined' ? process.env?.[MATMUL_VERSION_ENV] : undefined; // no process in browsers
+    return createWebGpuBackend(pinned ? { matmul: parseMatmulVersion(pinned, MATMUL_VERSION_ENV) } : {});
+  },
+});
 
 registerKernel('webgpu', 'matmul', matmul);
 registerKernel('webgpu', 'linear', linear);

@@ -28,13 +28,19 @@ export interface Tuning {
 /** Tiny products are dominated by setup, and matrix–vector shapes would leave tiles empty: naive. */
 const isTiny = ({ M, N, K, batches }: ProductShape) => M * N * K * batches < 1 << 15 || Math.min(M, N) < 4;
 
+const blocksOf64 = ({ M, N, batches }: ProductShape) => Math.ceil(M / 64) * Math.ceil(N / 64) * batches;
+
 const HARDWARE: Tuning = {
   name: 'hardware',
   // About the row length (short rows leave fewer invocations idle), from 32 up to 256.
   rowWorkgroupSize: (n) => Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(Math.max(n, 1))))),
   blockedThreads: 16,
-  // Blocking pays once the product fills its 64×64 blocks; in between, 16×16 tiles waste less.
-  chooseMatmul: (shape) => (isTiny(shape) ? 'naive' : Math.min(shape.M, shape.N) >= 32 ? 'blocked' : 'tiled'),
+  // Blocking pays only when there are enough 64×64 blocks to keep most cores of a large GPU busy;
+  // with fewer, 16×16 tiles spread the work wider. On an H100 (132 cores; bench/RESULTS.md):
+  // 128×3072×768 (24 blocks) tiled 0.11 ms, blocked 0.26; 128×768×3072 (96 blocks) blocked 0.09,
+  // tiled 0.11; and roberta-base end to end, one version for all: 1×512 tokens blocked 17.9 ms,
+  // tiled 24.5; 8×512 tokens blocked 63.5 ms, tiled 158.
+  chooseMatmul: (shape) => (isTiny(shape) ? 'naive' : blocksOf64(shape) >= 64 ? 'blocked' : 'tiled'),
   // Each k and v tile loaded serves 64 query rows; between two barriers an invocation does
   // 16 · (D + Dv) multiply-adds, plenty to hide them.
   attentionRows: 64,
