@@ -1,7 +1,7 @@
 // The WebGPU backend: tensor storage is a GPUBuffer, kernels are WGSL compute shaders.
 //
-// Execution model. Kernels do not run when called: each records a compute pass into the
-// backend's one open command encoder, so a whole forward pass becomes a single command buffer.
+// Execution model. Kernels do not run when called: each records a dispatch into the backend's one
+// open compute pass and command encoder, so a whole forward pass becomes a single command buffer.
 // Nothing is submitted until someone reads a result (or calls `flush`). `read` appends a copy into
 // a mappable staging buffer, submits, and waits for the mapping.
 //
@@ -86,6 +86,8 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   private readonly pipelines = new Map<string, CompiledPipeline>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
+  /** Bytes `upload` has written since its last empty submit. */
+  private uploadedSinceFlush = 0;
   /** Error scopes not yet looked at, each with what was being done. */
   private checks: { readonly what: string; readonly error: Promise<GPUError | null> }[] = [];
   private uncaptured: GPUError[] = [];
@@ -126,9 +128,6 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   }
 
   // ---- storage -------------------------------------------------------------------------------
-
-  /** Bytes `upload` has written since its last empty submit. */
-  private uploadedSinceFlush = 0;
 
   /**
    * Dawn copies what writeBuffer is given into staging memory (host memory, on a discrete GPU
