@@ -42,6 +42,16 @@ export interface Backend<S = unknown> {
    * instead of copying it (the caller must not mutate it afterwards).
    */
   upload(data: TypedArray, dtype: DType): S;
+  /**
+   * Storage for `size` elements whose bytes the caller writes in pieces, inside `fill`: each
+   * `write` copies little-endian element bytes to `byteOffset` of the storage, and each piece is
+   * a whole number of elements at a whole-element offset. `write` copies before it returns, so the
+   * caller may reuse its buffer; bytes never written are undefined. This lets a weight be read
+   * from disk a chunk at a time without ever existing whole in host memory. Only backends that copy
+   * weights into memory of their own have it; those keeping host arrays (cpu, gpujs) take the
+   * array `upload` is given instead.
+   */
+  uploadFrom?(dtype: DType, size: number, fill: (write: (bytes: Uint8Array, byteOffset: number) => void) => void): S;
   /** A copy of the first `size` elements. Waits for pending work on this storage. */
   read(storage: S, dtype: DType, size: number): Promise<TypedArray>;
   /** Synchronous read, only where the storage is host memory (used for cheap checks such as id ranges). */

@@ -34,6 +34,15 @@ export class HostParameters {
 
   /** Checks and reads the parameter (for a file on disk, reads it again on every call). */
   get(name: string, shape: Shape): HostParameter {
+    const { key, tensor } = this.lookup(name, shape);
+    return { key, data: tensor.read() as Float32Array };
+  }
+
+  /**
+   * Checks the parameter from the checkpoint's header and marks it used, reading none of its
+   * elements: the caller reads them, or streams them (CheckpointTensor.readInto).
+   */
+  lookup(name: string, shape: Shape): { readonly key: string; readonly tensor: CheckpointTensor } {
     const key = this.find(name);
     if (key === undefined) {
       throw new MissingWeightError(`${this.source}: missing tensor "${name}" (expected shape ${formatShape(shape)}, float32)`);
@@ -46,7 +55,7 @@ export class HostParameters {
       throw new MissingWeightError(`${this.source}: tensor "${key}" is ${tensor.dtype}, expected a floating-point tensor`);
     }
     this.used.add(key);
-    return { key, data: tensor.read() as Float32Array };
+    return { key, tensor };
   }
 
   private unusedAtRelease: string[] | undefined;

@@ -104,6 +104,19 @@ export class WasmBackend implements HostBackend {
     return storage;
   }
 
+  uploadFrom(dtype: DType, size: number, fill: (write: (bytes: Uint8Array, byteOffset: number) => void) => void): TypedArray {
+    const storage = this.allocate(dtype, size);
+    // The storage's bytes, so each piece lands with a byte copy; `set` refuses a piece past the end.
+    const bytes = new Uint8Array(storage.buffer, storage.byteOffset, storage.byteLength);
+    try {
+      fill((piece, byteOffset) => bytes.set(piece, byteOffset));
+    } catch (error) {
+      this.free(storage);
+      throw error;
+    }
+    return storage;
+  }
+
   /** A new tensor storage of `size` elements in the shared memory (contents undefined). */
   allocate(dtype: DType, size: number): TypedArray {
     this.assertLive();

@@ -28,7 +28,7 @@ import type { Uniforms } from './uniforms.js';
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, STORAGE: 0x80 } as const;
 const MAP_MODE_READ = 0x1;
 const TENSOR_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
-/** How many bytes `upload` lets Dawn hold in staging memory before sending the copies on. */
+/** How many bytes uploads let Dawn hold in staging memory before sending the copies on. */
 const UPLOAD_FLUSH_BYTES = 16 * 2 ** 20;
 
 export interface WebGpuOptions {
@@ -86,7 +86,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   private readonly pipelines = new Map<string, CompiledPipeline>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  /** Bytes `upload` has written since its last empty submit. */
+  /** Bytes `upload` and `uploadFrom` have written since their last empty submit. */
   private uploadedSinceFlush = 0;
   /** Error scopes not yet looked at, each with what was being done. */
   private checks: { readonly what: string; readonly error: Promise<GPUError | null> }[] = [];
@@ -129,6 +129,30 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
 
   // ---- storage -------------------------------------------------------------------------------
 
+  upload(data: TypedArray, _dtype: DType): GPUBuffer {
+    const buffer = this.allocate(data.byteLength, 'host', 'upload');
+    this.writeFromHost(buffer, 0, data);
+    return buffer;
+  }
+
+  uploadFrom(dtype: DType, size: number, fill: (write: (bytes: Uint8Array, byteOffset: number) => void) => void): GPUBuffer {
+    const bytes = size * bytesPerElement(dtype);
+    const buffer = this.allocate(bytes, 'host', 'upload');
+    try {
+      fill((piece, byteOffset) => {
+        // writeBuffer needs 4-byte multiples, and the pool's buffer may be larger than the tensor.
+        if (byteOffset % 4 !== 0 || piece.byteLength % 4 !== 0 || byteOffset + piece.byteLength > bytes) {
+          throw new WebGpuError(`webgpu: uploadFrom: a piece of ${piece.byteLength} bytes at byte ${byteOffset} is not whole 4-byte elements within the tensor's ${bytes} bytes`);
+        }
+        this.writeFromHost(buffer, byteOffset, piece);
+      });
+    } catch (error) {
+      this.free(buffer);
+      throw error;
+    }
+    return buffer;
+  }
+
   /**
    * Dawn copies what writeBuffer is given into staging memory (host memory, on a discrete GPU
    * too) and recycles it once a submit carrying the copy has completed. Building a model uploads
@@ -137,15 +161,13 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
    * sends the pending copies on without submitting the open encoder, so the recorded kernels
    * and the pool's rule for host writes (bufferPool.ts) are unaffected.
    */
-  upload(data: TypedArray, _dtype: DType): GPUBuffer {
-    const buffer = this.allocate(data.byteLength, 'host', 'upload');
-    if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  private writeFromHost(buffer: GPUBuffer, byteOffset: number, data: TypedArray | Uint8Array): void {
+    if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
     this.uploadedSinceFlush += data.byteLength;
     if (this.uploadedSinceFlush >= UPLOAD_FLUSH_BYTES) {
       this.device.queue.submit([]);
       this.uploadedSinceFlush = 0;
     }
-    return buffer;
   }
 
   /** Storage for a kernel's output; its contents are garbage until the kernel writes them. */

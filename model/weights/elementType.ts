@@ -34,6 +34,11 @@ export function hostDTypeOf(type: ElementType): HostDType {
 // runs on is little-endian, but on the rare big-endian host the byte-swapping path below is used.
 export const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Whether a file's bytes of `type` already are the engine's elements, usable without decoding. */
+export function storesHostElements(type: ElementType): boolean {
+  return (type === 'F32' || type === 'I32') && hostIsLittleEndian;
+}
+
 /**
  * Decodes all of `bytes` (a whole number of little-endian elements of `type`). F32 and I32 data
  * come back as a view over `bytes` when its address is 4-byte aligned, so a file read once into
@@ -47,7 +52,7 @@ export function decodeElements(bytes: Uint8Array, type: ElementType, where: stri
     throw new CheckpointError(`${where}: ${bytes.byteLength} bytes is not a whole number of ${type} elements`);
   }
   const count = bytes.byteLength / size;
-  if ((type === 'F32' || type === 'I32') && hostIsLittleEndian) {
+  if (storesHostElements(type)) {
     // A typed array must start at a multiple of its element size; `new Uint8Array(bytes)` copies
     // into a fresh buffer, which starts at offset 0.
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);

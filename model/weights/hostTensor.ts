@@ -29,6 +29,13 @@ export interface CheckpointTensor {
    * again, into a buffer the caller owns; keep the result rather than reading twice.
    */
   read(): HostTensor['data'];
+  /**
+   * The elements' bytes (as `read()` would return them, little-endian) passed to `write` a chunk
+   * at a time, each chunk whole elements at its byte offset in the tensor, so the tensor never
+   * exists whole in host memory. Only where that saves memory: a file on disk storing the type
+   * the engine uses. The chunk is reused once `write` returns: copy it, keep nothing.
+   */
+  readInto?(write: (bytes: Uint8Array, byteOffset: number) => void): void;
 }
 
 /** A tensor already decoded in memory, as a checkpoint tensor. */

@@ -10,8 +10,8 @@
 // file before it is used: a bad file must produce an error, never an out-of-bounds view or a tensor
 // that silently reads its neighbour's bytes.
 
-import { fileSource, memorySource, type ByteSource } from './byteSource.js';
-import { ELEMENT_BYTES, decodeElements, hostDTypeOf, isElementType, type ElementType } from './elementType.js';
+import { READ_CHUNK_BYTES, fileSource, memorySource, type ByteSource } from './byteSource.js';
+import { ELEMENT_BYTES, decodeElements, hostDTypeOf, isElementType, storesHostElements, type ElementType } from './elementType.js';
 import { CheckpointError } from './errors.js';
 import { describeJson, isJsonObject } from './json.js';
 import { elementCount, type CheckpointTensor, type HostTensor } from './hostTensor.js';
@@ -40,10 +40,11 @@ export interface SafetensorsFile {
 
 /**
  * Reads and validates a file's header only; each tensor's bytes are read from disk when it is
- * decoded (safetensorsTensor), so the file is never in memory whole.
+ * decoded (safetensorsTensor), so the file is never in memory whole. `chunkBytes` is the size of
+ * the chunks a tensor is streamed in (lazySafetensorsTensor's readInto).
  */
-export function openSafetensorsFile(path: string): SafetensorsFile {
-  return readSafetensorsHeader(fileSource(path), path);
+export function openSafetensorsFile(path: string, chunkBytes = READ_CHUNK_BYTES): SafetensorsFile {
+  return readSafetensorsHeader(fileSource(path, chunkBytes), path);
 }
 
 /** Validates the header of an in-memory safetensors file; tensors decode to views of `bytes` where they can. */
@@ -147,11 +148,17 @@ export function safetensorsTensors(file: SafetensorsFile): Map<string, HostTenso
   return tensors;
 }
 
-/** One tensor of the file, described by its header entry and decoded only when read. */
+/**
+ * One tensor of the file, described by its header entry and decoded only when read. From a file
+ * on disk, a tensor needing no decoding can also be streamed in chunks (readInto).
+ */
 export function lazySafetensorsTensor(file: SafetensorsFile, name: string): CheckpointTensor {
   const entry = file.entries.get(name);
   if (entry === undefined) throw new CheckpointError(`${file.source}: no tensor "${name}"`);
-  return { dtype: hostDTypeOf(entry.dtype), shape: entry.shape, read: () => safetensorsTensor(file, name).data };
+  const tensor = { dtype: hostDTypeOf(entry.dtype), shape: entry.shape, read: () => safetensorsTensor(file, name).data };
+  const readChunks = file.bytes.readChunks?.bind(file.bytes);
+  if (readChunks === undefined || !storesHostElements(entry.dtype)) return tensor;
+  return { ...tensor, readInto: (write) => readChunks(entry.begin, entry.end, write) };
 }
 
 function parseMetadata(value: unknown, fail: (detail: string) => never): Map<string, string> {

@@ -37,6 +37,19 @@ describe('HostParameters', () => {
     expect([tensors.a.reads, tensors.ids.reads, tensors.unused.reads]).toEqual([1, 0, 0]);
   });
 
+  it('lookup() makes the same checks and marks the key used, but reads nothing: the caller reads or streams it', () => {
+    const tensors = { 'roberta.a': counted('float32', [2]), ids: counted('int32', [2]), unused: counted('float32', [5]) };
+    const params = new HostParameters(new Map(Object.entries(tensors)), 'test');
+    expect(() => params.lookup('a', [3])).toThrow('test: tensor "roberta.a" has shape [2], expected [3]');
+    expect(() => params.lookup('ids', [2])).toThrow('test: tensor "ids" is int32, expected a floating-point tensor');
+    expect(() => params.lookup('b', [2])).toThrow('test: missing tensor "b" (expected shape [2], float32)');
+    const found = params.lookup('a', [2]);
+    expect(found.key).toBe('roberta.a');
+    expect(found.tensor).toBe(tensors['roberta.a']);
+    expect([tensors['roberta.a'].reads, tensors.ids.reads]).toEqual([0, 0]);
+    expect(params.unusedKeys()).toEqual(['ids', 'unused']);
+  });
+
   it('release() lets go of the checkpoint but remembers the unused keys', () => {
     const params = new HostParameters(new Map([['a', t(2)], ['c', t(1)]]), 'test');
     params.get('a', [2]);

@@ -7,6 +7,7 @@ import '../../../kernels/wasm/register.js';
 import { getBackendByName, ops, type Backend } from '../../../index.js';
 import { sizeClass } from '../../../kernels/wasm/arena.js';
 import { WasmBackend } from '../../../kernels/wasm/backend.js';
+import { describeUploadFrom } from '../../engine/uploadFrom.js';
 import { compareValues } from '../compare.js';
 import { Random } from '../random.js';
 
@@ -77,6 +78,8 @@ describe('WasmBackend storage', () => {
     expect(wasm.threads).toBe(2);
   });
 });
+
+describeUploadFrom('wasm', async () => wasm);
 
 describe('WasmBackend errors', () => {
   it('refuses bad options', async () => {

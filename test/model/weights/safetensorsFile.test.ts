@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../model/weights/errors.js';
-import { openSafetensorsFile, parseSafetensors, safetensorsTensor } from '../../../model/weights/safetensors.js';
+import { fileSource } from '../../../model/weights/byteSource.js';
+import { lazySafetensorsTensor, openSafetensorsFile, parseSafetensors, safetensorsTensor } from '../../../model/weights/safetensors.js';
 import { encodeSafetensors } from '../../../model/weights/safetensorsWriter.js';
-import { MODELS_DIR, makeTempDir, rawSafetensors, sameBits } from './fixtures.js';
+import { MODELS_DIR, makeTempDir, rawHeader, rawSafetensors, sameBits } from './fixtures.js';
 
 const dir = makeTempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -108,6 +109,88 @@ describe('safetensors files read from disk on demand', () => {
     expect(openDescriptors()).toBe(before);
     writeFileSync(path, new Uint8Array(16));
     expect(() => safetensorsTensor(file, [...file.entries.keys()][0]!)).toThrow(CheckpointError);
+    expect(openDescriptors()).toBe(before);
+  });
+});
+
+describe('safetensors tensors streamed from disk (readInto)', () => {
+  const w = Float32Array.from({ length: 37 }, (_, i) => i * 0.5 - 9);
+  /** A file holding `w` (148 bytes: chunks of 64 end mid-tensor) and a small `b`; its path and w's bytes in the file. */
+  function streamingFile(name: string): { path: string; begin: number; end: number } {
+    const path = writeTemp(name, encodeSafetensors({ w: { dtype: 'F32', shape: [37], data: w }, b: { dtype: 'I32', shape: [2], data: [5, -6] } }));
+    const entry = rawHeader(readFileSync(path)).entries.get('w')!;
+    return { path, begin: entry.begin, end: entry.end };
+  }
+
+  it('pass the tensor in chunks of the chunk size, through one buffer reused across chunks and tensors', () => {
+    const { path } = streamingFile('chunks.safetensors');
+    const file = openSafetensorsFile(path, 64);
+    const received = new Uint8Array(w.byteLength);
+    const chunks: { offset: number; bytes: number; buffer: ArrayBufferLike }[] = [];
+    lazySafetensorsTensor(file, 'w').readInto!((bytes, byteOffset) => {
+      chunks.push({ offset: byteOffset, bytes: bytes.byteLength, buffer: bytes.buffer });
+      received.set(bytes, byteOffset);
+    });
+    expect(chunks.map(({ offset, bytes }) => [offset, bytes])).toEqual([[0, 64], [64, 64], [128, 20]]);
+    expect(new Set(chunks.map((c) => c.buffer)).size).toBe(1);
+    expect(sameBits(new Float32Array(received.buffer), w)).toBe(true);
+
+    const ints: number[] = [];
+    lazySafetensorsTensor(file, 'b').readInto!((bytes) => {
+      expect(bytes.buffer).toBe(chunks[0]!.buffer);
+      ints.push(...new Int32Array(bytes.slice().buffer));
+    });
+    expect(ints).toEqual([5, -6]);
+  });
+
+  it('give a read started inside another its own buffer, so neither overwrites the chunk the other is passing', () => {
+    const { path } = streamingFile('nested.safetensors');
+    const file = openSafetensorsFile(path, 64);
+    const firstChunks: number[] = [];
+    lazySafetensorsTensor(file, 'w').readInto!((outer, byteOffset) => {
+      const before = outer.slice();
+      lazySafetensorsTensor(file, 'b').readInto!((inner) => expect(inner.buffer).not.toBe(outer.buffer));
+      expect(outer).toEqual(before);
+      if (byteOffset === 0) firstChunks.push(...new Float32Array(outer.slice().buffer));
+    });
+    expect(firstChunks).toEqual(Array.from(w.subarray(0, 16)));
+  });
+
+  it('exist only where the bytes need no decoding and come from a file on disk', () => {
+    const bytes = encodeSafetensors({ f32: { dtype: 'F32', shape: [1], data: [1] }, f16: { dtype: 'F16', shape: [1], data: [1] }, bf16: { dtype: 'BF16', shape: [1], data: [1] }, i64: { dtype: 'I64', shape: [1], data: [1] } });
+    const onDisk = openSafetensorsFile(writeTemp('types.safetensors', bytes));
+    const streams = (name: string) => lazySafetensorsTensor(onDisk, name).readInto !== undefined;
+    expect(['f32', 'f16', 'bf16', 'i64'].map(streams)).toEqual([true, false, false, false]);
+    expect(lazySafetensorsTensor(parseSafetensors(bytes, 'memory'), 'f32').readInto).toBeUndefined();
+  });
+
+  it('refuse a chunk size that would split elements', () => {
+    expect(() => fileSource(tinyPath, 12)).toThrow(new RangeError('fileSource: chunkBytes must be a positive multiple of 8, got 12'));
+    expect(() => openSafetensorsFile(tinyPath, 0)).toThrow(RangeError);
+  });
+
+  it('fail clearly, closing the file, when it was truncated after its header was checked, before or during the stream', () => {
+    const { path, begin, end } = streamingFile('truncated.safetensors');
+    const before = openDescriptors();
+    const file = openSafetensorsFile(path, 64);
+    const ignore = () => {};
+    const original = readFileSync(path);
+    truncateSync(path, end - 4);
+    expect(() => lazySafetensorsTensor(file, 'w').readInto!(ignore)).toThrow(/truncated\.safetensors: the file was changed or replaced after its header was read/);
+    expect(openDescriptors()).toBe(before);
+
+    // Cut while the tensor is being passed on: its size was checked when the stream began.
+    writeFileSync(path, original);
+    const again = openSafetensorsFile(path, 64);
+    const offsets: number[] = [];
+    const cutAfterFirstChunk = (_: Uint8Array, byteOffset: number) => {
+      offsets.push(byteOffset);
+      truncateSync(path, begin + 100);
+    };
+    expect(() => lazySafetensorsTensor(again, 'w').readInto!(cutAfterFirstChunk)).toThrow(
+      new CheckpointError(`${path}: the file ended at byte ${begin + 100}, expected ${end} bytes`),
+    );
+    expect(offsets).toEqual([0]);
     expect(openDescriptors()).toBe(before);
   });
 });
