@@ -54,6 +54,10 @@ export interface AdapterEnvironment {
   /** A Dawn instance created with these flags. */
   dawn(flags: readonly string[]): Promise<GPU>;
   fileExists(path: string): Promise<boolean>;
+  /** The names in a directory; none when it does not exist. */
+  listDir(path: string): Promise<string[]>;
+  /** Node's `process.platform`. */
+  platform(): string;
   getEnv(name: string): string | undefined;
   /** Sets an environment variable where native code (the Vulkan loader) sees it. */
   setEnv(name: string, value: string): Promise<void>;
@@ -69,22 +73,52 @@ export async function findAdapter(request: AdapterRequest, env: AdapterEnvironme
   if (!env.isNode()) throw new Error(noAdapterMessage('this environment has no navigator.gpu'));
 
   const userIcd = env.getEnv(ICD_VARIABLE);
-  let adapter = await (await env.dawn(dawnFlags(request, userIcd === SWIFTSHADER_ICD))).requestAdapter({ powerPreference: request.powerPreference });
-  if (adapter) return { adapter, source: 'dawn', swiftShaderFallback: false };
+  const swiftShaderInstalled = await env.fileExists(SWIFTSHADER_ICD);
+  // On Linux Dawn reaches GPUs through the Vulkan loader alone. Where the loader has no driver
+  // to load, asking it only prints Dawn's "Found no drivers" warnings on every run, so with
+  // SwiftShader at hand that question is skipped.
+  if (!(swiftShaderInstalled && (await noVulkanDriverListed(env)))) {
+    const adapter = await (await env.dawn(dawnFlags(request, userIcd === SWIFTSHADER_ICD))).requestAdapter({ powerPreference: request.powerPreference });
+    if (adapter) return { adapter, source: 'dawn', swiftShaderFallback: false };
+  }
 
   if (userIcd !== undefined) {
     throw new Error(noAdapterMessage(`Dawn found no adapter with ${ICD_VARIABLE}=${userIcd}: check that the file exists and names a Vulkan driver`));
   }
-  if (!(await env.fileExists(SWIFTSHADER_ICD))) {
+  if (!swiftShaderInstalled) {
     throw new Error(noAdapterMessage(`Dawn found no adapter, and SwiftShader is not installed (${SWIFTSHADER_ICD} is missing)`));
   }
   await env.setEnv(ICD_VARIABLE, SWIFTSHADER_ICD);
   const flags = dawnFlags(request, true);
-  adapter = await (await env.dawn(flags)).requestAdapter({ powerPreference: request.powerPreference });
+  const adapter = await (await env.dawn(flags)).requestAdapter({ powerPreference: request.powerPreference });
   if (adapter) return { adapter, source: 'dawn', swiftShaderFallback: true };
   throw new Error(
     noAdapterMessage(`Dawn found no adapter, not even SwiftShader at ${SWIFTSHADER_ICD} (is libvulkan1 installed? Dawn's flags may also rule Vulkan out: [${flags.join(', ')}])`),
   );
+}
+
+/**
+ * Whether this is Linux with no Vulkan driver for the loader to find: no variable naming driver
+ * manifests, and no manifest (*.json) in any directory of the loader's search path (its
+ * documentation: the XDG config and data directories, /etc and /usr/local/etc, each + vulkan/icd.d).
+ */
+async function noVulkanDriverListed(env: AdapterEnvironment): Promise<boolean> {
+  if (env.platform() !== 'linux') return false;
+  if ([ICD_VARIABLE, 'VK_DRIVER_FILES', 'VK_ADD_DRIVER_FILES'].some((name) => env.getEnv(name))) return false;
+  const home = env.getEnv('HOME');
+  const dirs = (name: string, fallback: string) => (env.getEnv(name) || fallback).split(':').filter((dir) => dir !== '');
+  const roots = [
+    ...dirs('XDG_CONFIG_HOME', home ? `${home}/.config` : ''),
+    ...dirs('XDG_CONFIG_DIRS', '/etc/xdg'),
+    '/etc',
+    '/usr/local/etc',
+    ...dirs('XDG_DATA_HOME', home ? `${home}/.local/share` : ''),
+    ...dirs('XDG_DATA_DIRS', '/usr/local/share:/usr/share'),
+  ];
+  for (const root of roots) {
+    if ((await env.listDir(`${root}/vulkan/icd.d`)).some((name) => name.endsWith('.json'))) return false;
+  }
+  return true;
 }
 
 /**
@@ -145,6 +179,15 @@ const hostEnvironment: AdapterEnvironment = {
     const { existsSync } = (await importNodeOnly('node:fs')) as typeof import('node:fs');
     return existsSync(path);
   },
+  async listDir(path) {
+    const { readdirSync } = (await importNodeOnly('node:fs')) as typeof import('node:fs');
+    try {
+      return readdirSync(path);
+    } catch {
+      return [];
+    }
+  },
+  platform: () => process.platform,
   getEnv: (name) => process.env[name],
   // `process.env` may be a sandbox's copy (Jest gives each test file its own), which native code
   // never reads; so the variable is also set on the host's `process`, reached by evaluating

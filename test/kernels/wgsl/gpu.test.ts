@@ -9,8 +9,14 @@ import { findAdapter, SWIFTSHADER_ICD, SWIFTSHADER_INSTALL, type AdapterEnvironm
 const request = { robustness: true, dawnFlags: [] };
 const ADAPTER = { info: { description: 'fake' } } as unknown as GPUAdapter;
 
-/** A Node environment whose Dawn finds `adapters[i]` on its i-th instance. */
-function fakeNode(adapters: (GPUAdapter | null)[], options: { icd?: string; swiftShaderInstalled?: boolean } = {}) {
+/**
+ * A Linux environment whose Dawn finds `adapters[i]` on its i-th instance. Unless `manifests`
+ * says otherwise, one Vulkan driver manifest is where the loader looks (/usr/share/vulkan/icd.d).
+ */
+function fakeNode(
+  adapters: (GPUAdapter | null)[],
+  options: { icd?: string; swiftShaderInstalled?: boolean; manifests?: Record<string, string[]>; env?: Record<string, string> } = {},
+) {
   const calls = { dawnFlags: [] as string[][], setEnv: [] as [string, string][] };
   const env: AdapterEnvironment = {
     browserGpu: () => undefined,
@@ -21,7 +27,9 @@ function fakeNode(adapters: (GPUAdapter | null)[], options: { icd?: string; swif
       return { requestAdapter: async () => adapter } as unknown as GPU;
     },
     fileExists: async (path) => path === SWIFTSHADER_ICD && (options.swiftShaderInstalled ?? true),
-    getEnv: (name) => (name === 'VK_ICD_FILENAMES' ? options.icd : undefined),
+    listDir: async (path) => (options.manifests ?? { '/usr/share/vulkan/icd.d': ['nvidia_icd.json'] })[path] ?? [],
+    platform: () => 'linux',
+    getEnv: (name) => (name === 'VK_ICD_FILENAMES' ? options.icd : options.env?.[name]),
     async setEnv(name, value) {
       calls.setEnv.push([name, value]);
     },
@@ -79,6 +87,27 @@ describe('findAdapter', () => {
     await findAdapter({ robustness: true, dawnFlags: ['adapter=X'] }, env);
     await findAdapter({ robustness: false, dawnFlags: ['adapter=X'] }, env);
     expect(calls.dawnFlags).toEqual([['adapter=X'], ['adapter=X', 'enable-dawn-features=disable_robustness,allow_unsafe_apis']]);
+  });
+
+  it('goes straight to SwiftShader where the Vulkan loader has no driver manifest to load', async () => {
+    const { env, calls } = fakeNode([ADAPTER], { manifests: { '/etc/vulkan/icd.d': ['README'] } });
+    await expect(findAdapter(request, env)).resolves.toEqual({ adapter: ADAPTER, source: 'dawn', swiftShaderFallback: true });
+    expect(calls.setEnv).toEqual([['VK_ICD_FILENAMES', SWIFTSHADER_ICD]]);
+    expect(calls.dawnFlags).toHaveLength(1); // no instance that could only warn "Found no drivers"
+  });
+
+  it('asks Dawn first wherever the loader could find a driver: a manifest on its search path, or variables naming one', async () => {
+    const found = async (options: Parameters<typeof fakeNode>[1]) => {
+      const { env, calls } = fakeNode([ADAPTER, ADAPTER], options);
+      await findAdapter(request, env);
+      return calls.setEnv.length === 0;
+    };
+    expect(await found({ manifests: { '/etc/vulkan/icd.d': ['nvidia_icd.json'] } })).toBe(true);
+    expect(await found({ manifests: { '/home/u/.local/share/vulkan/icd.d': ['x.json'] }, env: { HOME: '/home/u' } })).toBe(true);
+    expect(await found({ manifests: { '/opt/data/vulkan/icd.d': ['x.json'] }, env: { XDG_DATA_DIRS: '/opt/data:/usr/share' } })).toBe(true);
+    expect(await found({ manifests: {}, env: { VK_DRIVER_FILES: '/opt/nvidia_icd.json' } })).toBe(true);
+    expect(await found({ manifests: {}, swiftShaderInstalled: false })).toBe(true);
+    expect(await found({ manifests: {} })).toBe(false);
   });
 
   it('turns off resource suballocation on SwiftShader, found or named by the user, and only there', async () => {
