@@ -3,9 +3,12 @@
 // of the memory-bound row kernels (softmax, layerNorm) and GELU. "Cold" is the first call,
 // including the pipeline compile when the kernel variant is new to the backend; "warm" is the
 // median of later runs. A run records `repeat` calls and waits for the GPU once, so on fast
-// hardware the submit-and-wait round trip is amortised.
+// hardware the submit-and-wait round trip is amortised — but "warm" is still wall-clock time and
+// includes the host's recording and submit. Where the adapter offers 'timestamp-query', further
+// runs record the `repeat` calls in one timestamped pass (backend.gpuTime), and "gpu" is the
+// median of their per-call GPU time; GFLOP/s and GB/s then come from it, else from "warm".
 //
-// Run: npx tsc -p tsconfig.build.json && node dist/bench/kernelsWebgpu.js [--runs N] [--no-robustness]
+// Run: npx tsc -p tsconfig.build.json && node dist/bench/kernelsWebgpu.js [--runs N] [--repeat N] [--no-robustness]
 // On a software adapter (SwiftShader) the defaults drop to one warm run of one call.
 
 import { pathToFileURL } from 'node:url';
@@ -40,6 +43,10 @@ export interface KernelMeasurement {
   readonly coldCompiled: boolean;
   readonly warmMs: number;
   readonly runsMs: number[];
+  /** Median per-call GPU time (timestamp-query), where the adapter offers it. */
+  readonly gpuMs?: number;
+  readonly gpuRunsMs?: number[];
+  /** From `gpuMs` where measured, else from `warmMs` (see the result's `ratesFrom`). */
   readonly gflops?: number;
   readonly gbPerSecond?: number;
 }
@@ -49,6 +56,8 @@ export interface WebGpuBenchResult {
   readonly robustness: boolean;
   readonly runs: number;
   readonly repeat: number;
+  /** Which time GFLOP/s and GB/s are computed from: GPU time (timestamp-query) or wall time. */
+  readonly ratesFrom: 'gpu' | 'wall';
   readonly measurements: KernelMeasurement[];
 }
 
@@ -147,15 +156,28 @@ async function timeCalls(backend: WebGpuBackend, workload: Workload, inputs: Ten
   return ms;
 }
 
+/** GPU milliseconds (timestamp-query) for `repeat` calls recorded back to back in one timed pass. */
+async function gpuTimeCalls(backend: WebGpuBackend, workload: Workload, inputs: Tensor[], repeat: number): Promise<number> {
+  const { result, gpuMs } = await backend.gpuTime(() => tidy(() => Array.from({ length: repeat }, () => workload.run(inputs))));
+  for (const out of result) out.dispose();
+  return gpuMs;
+}
+
 export async function runWebGpuKernelBench(options: WebGpuBenchOptions = {}): Promise<WebGpuBenchResult> {
   const log = options.log ?? (() => {});
   const robustness = options.robustness ?? true;
-  const backend = await createWebGpuBackend({ robustness });
+  const backend = await createWebGpuBackend({ robustness, timestamps: 'if-available' });
   try {
     const adapter = backend.adapterReport();
     const runs = options.runs ?? (adapter.software ? 1 : 5);
     const repeat = options.repeat ?? (adapter.software ? 1 : 10);
+    const ratesFrom: WebGpuBenchResult['ratesFrom'] = backend.canTimeGpu ? 'gpu' : 'wall';
     log(`adapter: ${backend.description}${adapter.software ? ' (software)' : ''}; robustness ${robustness ? 'on' : 'off'}; ${runs} warm run(s) of ${repeat} call(s)`);
+    log(
+      ratesFrom === 'gpu'
+        ? 'GFLOP/s and GB/s from gpu time (timestamp-query, per call); warm and cold are wall time'
+        : 'GFLOP/s and GB/s from warm wall time (this adapter has no timestamp-query)',
+    );
     const measurements: KernelMeasurement[] = [];
     for (const workload of workloads(backend)) {
       backend.matmulVersion = workload.version ?? 'auto';
@@ -168,6 +190,10 @@ export async function runWebGpuKernelBench(options: WebGpuBenchOptions = {}): Pr
         const runsMs: number[] = [];
         for (let r = 0; r < runs; r++) runsMs.push((await timeCalls(backend, workload, inputs, repeat)) / repeat);
         const warmMs = median(runsMs);
+        const gpuRunsMs: number[] = [];
+        if (ratesFrom === 'gpu') for (let r = 0; r < runs; r++) gpuRunsMs.push((await gpuTimeCalls(backend, workload, inputs, repeat)) / repeat);
+        const gpuMs = gpuRunsMs.length > 0 ? median(gpuRunsMs) : undefined;
+        const rateMs = gpuMs ?? warmMs;
         const m: KernelMeasurement = {
           kernel: workload.kernel,
           shape: workload.shape,
@@ -176,19 +202,20 @@ export async function runWebGpuKernelBench(options: WebGpuBenchOptions = {}): Pr
           coldCompiled,
           warmMs,
           runsMs,
-          gflops: workload.flops === undefined ? undefined : workload.flops / 1e9 / (warmMs / 1000),
-          gbPerSecond: workload.bytes === undefined ? undefined : workload.bytes / 1e9 / (warmMs / 1000),
+          ...(gpuMs === undefined ? {} : { gpuMs, gpuRunsMs }),
+          gflops: workload.flops === undefined ? undefined : workload.flops / 1e9 / (rateMs / 1000),
+          gbPerSecond: workload.bytes === undefined ? undefined : workload.bytes / 1e9 / (rateMs / 1000),
         };
         measurements.push(m);
         const rate = m.gflops !== undefined ? `${m.gflops.toFixed(2).padStart(8)} GFLOP/s` : `${(m.gbPerSecond ?? 0).toFixed(2).padStart(8)} GB/s    `;
         log(
-          `${`${m.kernel}${m.version ? ` (${m.version})` : ''}`.padEnd(28)} ${m.shape.padEnd(44)} ${rate}  warm ${warmMs.toFixed(2).padStart(9)} ms  cold ${coldMs.toFixed(1).padStart(8)} ms${coldCompiled ? ' (incl. compile)' : ''}`,
+          `${`${m.kernel}${m.version ? ` (${m.version})` : ''}`.padEnd(28)} ${m.shape.padEnd(44)} ${rate}  ${gpuMs === undefined ? '' : `gpu ${gpuMs.toFixed(3).padStart(9)} ms  `}warm ${warmMs.toFixed(2).padStart(9)} ms  cold ${coldMs.toFixed(1).padStart(8)} ms${coldCompiled ? ' (incl. compile)' : ''}`,
         );
       } finally {
         for (const t of inputs) t.dispose();
       }
     }
-    return { adapter, robustness, runs, repeat, measurements };
+    return { adapter, robustness, runs, repeat, ratesFrom, measurements };
   } finally {
     await backend.dispose();
   }

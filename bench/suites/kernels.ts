@@ -79,19 +79,21 @@ export async function runKernelsSuite(context: SuiteContext): Promise<SuiteRepor
   sections.push('', '### webgpu (WGSL)', '');
   if (webgpu.error !== undefined) sections.push(`unavailable: ${webgpu.error}`);
   else {
-    const { adapter, measurements, runs, repeat } = webgpu.result!;
+    const { adapter, measurements, runs, repeat, ratesFrom } = webgpu.result!;
     const software = adapter.software;
     sections.push(
-      `adapter: ${adapter.description || adapter.architecture} (${adapter.vendor}${software ? ', software: runs on the CPU' : ''}); ${runs} warm run(s) of ${repeat} call(s)`,
+      `adapter: ${adapter.description || adapter.architecture} (${adapter.vendor}${software ? ', software: runs on the CPU' : ''}); ${runs} warm run(s) of ${repeat} call(s); ` +
+        (ratesFrom === 'gpu' ? 'gpu ms is GPU time per call (timestamp-query), GFLOP/s and GB/s from it; cold and warm ms are wall time' : 'no timestamp-query: GFLOP/s and GB/s from warm wall time'),
       '',
       markdownTable(
-        ['kernel', 'version', 'shape', 'cold ms', 'warm ms', 'GFLOP/s', 'GB/s', ...PEAK_HEADERS],
+        ['kernel', 'version', 'shape', 'cold ms', 'warm ms', 'gpu ms', 'GFLOP/s', 'GB/s', ...PEAK_HEADERS],
         measurements.map((m) => [
           m.kernel,
           m.version,
           m.shape,
           `${sig(m.coldMs, 4)}${m.coldCompiled ? ' (compile)' : ''}`,
           sig(m.warmMs, 4),
+          sig(m.gpuMs, 4),
           sig(m.gflops, 3),
           sig(m.gbPerSecond, 3),
           ...(software ? fractions(m.gflops, cores) : [undefined, undefined]),

@@ -19,6 +19,7 @@ import { adapterName, formatAdapterReport, type AdapterReport } from './adapterR
 import type { AttentionVersion } from './attention.js';
 import { BindingCache } from './bindingCache.js';
 import { BufferPool, type FirstWriter } from './bufferPool.js';
+import { elapsedMs, GpuTimer, QUERY_RESOLVE_USAGE, RESOLVED_TIMESTAMP_BYTES, TIMESTAMP_FEATURE, type TimestampRequest } from './gpuTimer.js';
 import type { Grid } from './grid.js';
 import type { MatmulVersion } from './matmulVersions.js';
 import { TUNINGS, tuningFor, type Tuning, type TuningName } from './tuning.js';
@@ -50,6 +51,12 @@ export interface WebGpuOptions {
   readonly maxPooledBytes?: number;
   /** Workgroup sizes and matmul choices for a GPU or a software adapter (default: as the adapter is). */
   readonly tuning?: TuningName;
+  /**
+   * Open the device with the 'timestamp-query' feature, so `gpuTime` can measure GPU time: true
+   * requires it (an error on an adapter without it), 'if-available' takes it where offered.
+   * Default off; recording without it does no timestamp work at all.
+   */
+  readonly timestamps?: TimestampRequest;
 }
 
 export interface WebGpuMemory extends BackendMemory {
@@ -86,6 +93,8 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   private readonly pipelines = new Map<string, CompiledPipeline>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
+  /** The query set `gpuTime` writes, made on its first use. */
+  private timer: GpuTimer | null = null;
   /** Bytes `upload` and `uploadFrom` have written since their last empty submit. */
   private uploadedSinceFlush = 0;
   /** Error scopes not yet looked at, each with what was being done. */
@@ -262,6 +271,40 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   copy(source: GPUBuffer, destination: GPUBuffer, bytes: number): void {
     this.checkUsable('copy');
     if (bytes > 0) this.copyEncoder().copyBufferToBuffer(source, 0, destination, 0, bytes);
+  }
+
+  /** Whether `gpuTime` works here: the device was opened with the 'timestamp-query' feature. */
+  get canTimeGpu(): boolean {
+    return this.device.features.has(TIMESTAMP_FEATURE);
+  }
+
+  /**
+   * Runs `record` and measures, on the GPU's own clock, how long the GPU takes to run the
+   * dispatches it records: they go into a compute pass of their own that writes a timestamp as it
+   * begins and as it ends. Submits and waits. Only dispatches can be timed: a copy, a read or a
+   * debug-mode check inside `record` would end the pass early, and is refused with an error.
+   */
+  async gpuTime<T>(record: () => T): Promise<{ result: T; gpuMs: number }> {
+    this.checkUsable('gpuTime');
+    if (!this.canTimeGpu) throw new WebGpuError(`webgpu: gpuTime needs the '${TIMESTAMP_FEATURE}' feature: create the backend with { timestamps: true } (or 'if-available', then check canTimeGpu)`);
+    this.timer ??= new GpuTimer(this.device);
+    this.endPass();
+    const timed = this.commandEncoder().beginComputePass({ label: 'timed kernels', timestampWrites: this.timer.passWrites });
+    this.pass = timed;
+    const result = record();
+    if (this.pass !== timed) {
+      throw new WebGpuError('webgpu: gpuTime: the timed work ended its compute pass early (a copy, a read, or debug mode\'s submit after each kernel); only dispatches can be timed');
+    }
+    this.endPass();
+    const resolved = this.pool.acquire(RESOLVED_TIMESTAMP_BYTES, QUERY_RESOLVE_USAGE | USAGE.COPY_SRC, 'gpu', 'timestamps');
+    try {
+      this.timer.resolve(this.commandEncoder(), resolved);
+      const gpuMs = elapsedMs((await this.read(resolved, 'int32', RESOLVED_TIMESTAMP_BYTES / 4)).buffer);
+      if (gpuMs < 0) throw new WebGpuError(`webgpu: gpuTime: the GPU's timestamps ran backwards (by ${-gpuMs} ms); this adapter cannot time the work`);
+      return { result, gpuMs };
+    } finally {
+      this.pool.release(resolved);
+    }
   }
 
   /** Submits recorded work, waits for the GPU to finish it, and throws any error it raised. */
