@@ -5,13 +5,26 @@
 // without invalidating the views tensors already hold.
 //
 // Weights: a `linear` weight [N, K] is packed into the panel layout the matrix kernel reads
-// (simd/gemm.ts) the first time it is used, and the packed copy is kept until the weight's
-// storage is freed. Packing on first use rather than on upload means only tensors that really
-// are linear weights get a second copy — not the embedding tables `gather` reads as they are
-// (unless a head uses one as a weight too, as the masked-LM decoder does with the word
-// embeddings) — and a weight used with two shapes simply gets two packings. For roberta-base
-// the packed copies add 340 MB to the 500 MB of weights, and packing them all takes ~0.2 s
-// of CPU, during the first forward pass.
+// (simd/gemm.ts) the first time it is used. Packing on first use rather than on upload means only
+// tensors that really are linear weights are packed — not the embedding tables `gather` reads.
+// When the panels take exactly the weight's own floats (N a multiple of NR, the storage exactly
+// N·K elements — every encoder weight of RoBERTa), the weight is packed IN PLACE: its storage
+// then holds the panels, and the backend remembers that. Everything else still sees the
+// row-major values: `read` unpacks into the copy it returns, and every other kernel input
+// (register.ts wraps every kernel so) is unpacked in place first — for good: such a weight is
+// marked shared and `linear` packs a separate copy of it from then on, so a weight two ops read
+// every forward (the masked-LM decoder tied to the word embeddings) settles after one forward
+// instead of being repacked each time. A weight with N not a multiple of NR, or used by `linear`
+// with two shapes, gets a separate packed copy per shape, kept until the weight is freed.
+//
+// Packing in place reads every row of the weight for each panel, so it packs from a temporary
+// copy in the arena, one weight at a time; the arena keeps those blocks pooled for reuse (for
+// roberta-base one of each weight size's class: 2.6 + 10.5 MB). Unpacking in place copies the
+// panels to a temporary host array (the weight's size, garbage once done). For roberta-base
+// (475 MiB of weights) only the classifier's 4×768 output weight gets a copy (24 KiB), where
+// separate copies of every weight added 340 MB: after loading and one forward of 128 tokens the
+// process holds ~577 MB instead of ~892 MB. Packing still happens during the first forward pass.
+// A `memory()` report counts the separate copies in `bytes`.
 
 import type { BackendMemory } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
@@ -20,6 +33,7 @@ import { Arena, BLOCK_ALIGN } from './arena.js';
 import { compileKernels } from './compile.js';
 import { CONTROL_BYTES } from './control.js';
 import { MAX_PAGES } from './emit/module.js';
+import { unpackPanels } from './panels.js';
 import { NR } from './simd/gemm.js';
 import { buildKernelModule } from './program.js';
 import { threadSupport, ThreadPool } from './threads.js';
@@ -44,17 +58,27 @@ const DEFAULT_UNSHARED_BYTES = 1 << 30;
 /** Below this many multiply-adds (or elements), a kernel runs on the calling thread alone: waking workers costs more. */
 const MIN_PARALLEL_WORK = 1 << 15;
 
-interface PackedWeight {
+interface WeightShape {
   readonly n: number;
   readonly k: number;
+}
+
+interface PackedWeight extends WeightShape {
   readonly offset: number;
+  readonly bytes: number;
 }
 
 export class WasmBackend implements HostBackend {
   readonly name = 'wasm';
   private readonly arena: Arena;
   private readonly exportIndex = new Map<string, number>();
+  /** Separate packed copies of linear weights, per weight storage. */
   private readonly packed = new Map<TypedArray, PackedWeight[]>();
+  /** Weight storages holding their own panels (packed in place), as the shape they were packed for. */
+  private readonly packedInPlace = new Map<TypedArray, WeightShape>();
+  /** Weights once packed in place that another op read since: linear uses separate copies of them. */
+  private readonly shared = new Set<TypedArray>();
+  private packedBytes = 0;
   /** One scratch region per thread (their offsets), grown to the largest asked for. */
   private scratch: { offsets: number[]; bytesPerThread: number } | undefined;
   /** A region for the small per-call tables kernels read (batch offsets, mask rows). */
@@ -130,9 +154,13 @@ export class WasmBackend implements HostBackend {
     return this.readSync(storage, dtype, size);
   }
 
-  /** A copy in ordinary (unshared) memory. */
+  /** A copy in ordinary (unshared) memory, in row-major layout even when the storage holds packed panels. */
   readSync(storage: TypedArray, _dtype: DType, size: number): TypedArray {
-    return storage.slice(0, size);
+    const shape = this.packedInPlace.get(storage);
+    if (!shape) return storage.slice(0, size);
+    const values = new Float32Array(shape.n * shape.k);
+    unpackPanels(floatsOf(storage), shape.n, shape.k, values);
+    return size === values.length ? values : values.slice(0, size);
   }
 
   free(storage: TypedArray): void {
@@ -140,12 +168,14 @@ export class WasmBackend implements HostBackend {
     this.arena.free(storage.byteOffset);
     this.tensors--;
     this.tensorBytes -= storage.byteLength;
-    for (const p of this.packed.get(storage) ?? []) this.arena.free(p.offset);
-    this.packed.delete(storage);
+    this.freePackedCopies(storage);
+    this.packedInPlace.delete(storage);
+    this.shared.delete(storage);
   }
 
+  /** `bytes` counts the tensors' storage and the separate packed copies of linear weights. */
   memory(): BackendMemory {
-    return { buffers: this.tensors, bytes: this.tensorBytes, pooledBytes: this.arena.stats().pooledBytes };
+    return { buffers: this.tensors, bytes: this.tensorBytes + this.packedBytes, pooledBytes: this.arena.stats().pooledBytes };
   }
 
   async dispose(): Promise<void> {
@@ -173,19 +203,44 @@ export class WasmBackend implements HostBackend {
   }
 
   /**
-   * The byte offset of the packed panels of `weight` [n, k] (see simd/gemm.ts), packing them
-   * on first use (in parallel, as the packing kernel splits by panel).
+   * The byte offset of the packed panels of `weight` [n, k] (see simd/gemm.ts), packing them on
+   * first use (in parallel, as the packing kernel splits by panel): into the weight's own storage
+   * where they fit exactly and nothing else has read it packed, else into a separate copy.
    */
   packedWeight(weight: TypedArray, n: number, k: number): number {
+    const inPlace = this.packedInPlace.get(weight);
+    if (inPlace?.n === n && inPlace.k === k) return weight.byteOffset;
+    // Packed in place for another shape: back to row-major, and a copy for each shape.
+    if (inPlace) this.unpackForGood(weight);
     const known = this.packed.get(weight)?.find((p) => p.n === n && p.k === k);
     if (known) return known.offset;
+    if (n % NR === 0 && weight.length === n * k && !this.shared.has(weight) && !this.packed.has(weight)) {
+      this.packInPlace(weight, n, k);
+      return weight.byteOffset;
+    }
     const panels = Math.ceil(n / NR);
-    const offset = this.arena.alloc(panels * NR * k * 4);
+    const bytes = panels * NR * k * 4;
+    const offset = this.arena.alloc(bytes);
     this.run('packWeight', [weight.byteOffset, k, n, offset], panels, n * k);
     const list = this.packed.get(weight) ?? [];
-    list.push({ n, k, offset });
+    list.push({ n, k, offset, bytes });
     this.packed.set(weight, list);
+    this.packedBytes += bytes;
     return offset;
+  }
+
+  /**
+   * Makes `storage` hold its row-major values before a kernel other than linear (as its weight)
+   * reads it. A weight packed in place is unpacked for good: it is marked shared, and linear packs
+   * a separate copy of it from then on.
+   */
+  unpackForGood(storage: TypedArray): void {
+    const shape = this.packedInPlace.get(storage);
+    if (!shape) return;
+    const values = floatsOf(storage);
+    unpackPanels(values.slice(), shape.n, shape.k, values);
+    this.packedInPlace.delete(storage);
+    this.shared.add(storage);
   }
 
   /** An Int32Array of `length` entries in the shared memory, valid until the next call (kernels fill it with tables). */
@@ -201,6 +256,24 @@ export class WasmBackend implements HostBackend {
   /** The whole memory as 32-bit words, for copies between tensors (valid until the memory grows). */
   wordsView(): Int32Array {
     return new Int32Array(this.wasmMemory.buffer);
+  }
+
+  /** Packs `weight` into its own storage, reading from a temporary copy in the arena (the panels overwrite rows still to be read). */
+  private packInPlace(weight: TypedArray, n: number, k: number): void {
+    const copy = this.arena.alloc(n * k * 4);
+    const at = weight.byteOffset / 4;
+    this.wordsView().copyWithin(copy / 4, at, at + n * k);
+    this.run('packWeight', [copy, k, n, weight.byteOffset], n / NR, n * k);
+    this.arena.free(copy);
+    this.packedInPlace.set(weight, { n, k });
+  }
+
+  private freePackedCopies(storage: TypedArray): void {
+    for (const p of this.packed.get(storage) ?? []) {
+      this.arena.free(p.offset);
+      this.packedBytes -= p.bytes;
+    }
+    this.packed.delete(storage);
   }
 
   private scratchRegions(floats: number): readonly number[] {
@@ -220,4 +293,9 @@ export class WasmBackend implements HostBackend {
   private assertLive(): void {
     if (this.disposed) throw new Error('wasm backend: used after dispose()');
   }
+}
+
+/** A linear weight's storage as the Float32Array it is (the TypedArray type does not say which). */
+function floatsOf(storage: TypedArray): Float32Array {
+  return new Float32Array(storage.buffer, storage.byteOffset, storage.length);
 }

@@ -1,8 +1,11 @@
 // Registers the wasm backend and its kernels. Importing this module is what makes `wasm` exist.
 // The SIMD kernels cover the work that dominates a transformer (matrix products, softmax,
 // LayerNorm), permute copies whole runs; every other op runs the CPU reference kernel on the same
-// shared-memory views.
+// shared-memory views. Every kernel is registered through `register`, which unpacks any input
+// that is a linear weight packed in place (backend.ts) before the kernel reads it — all but
+// linear's own weight, which linear reads packed.
 
+import type { OpName } from '../../engine/opTypes.js';
 import { registerKernel } from '../../engine/registry.js';
 import { registerBackend } from '../../engine/select.js';
 import { argmax } from '../cpu/argmax.js';
@@ -17,6 +20,7 @@ import { topk } from '../cpu/topk.js';
 import { unary } from '../cpu/unary.js';
 import { WasmBackend } from './backend.js';
 import { layerNorm } from './layerNorm.js';
+import type { WasmKernel } from './kernel.js';
 import { linear } from './linear.js';
 import { matmul } from './matmul.js';
 import { permute } from './permute.js';
@@ -25,19 +29,30 @@ import { softmax } from './softmax.js';
 // Above the CPU reference and gpu.js, below WebGPU: on a machine with a real GPU that is faster.
 registerBackend({ name: 'wasm', priority: 10, create: () => WasmBackend.create() });
 
-registerKernel('wasm', 'linear', linear);
-registerKernel('wasm', 'matmul', matmul);
-registerKernel('wasm', 'softmax', softmax);
-registerKernel('wasm', 'layerNorm', layerNorm);
-registerKernel('wasm', 'permute', permute);
+/** Registers `kernel` for `op`, with every input but `packedInput` (an index) in row-major layout when it runs. */
+function register<Op extends OpName>(op: Op, kernel: WasmKernel<Op>, packedInput?: number): void {
+  const rowMajorInputs: WasmKernel<Op> = (backend, inputs, attrs, outputs) => {
+    inputs.forEach((input, i) => {
+      if (i !== packedInput) backend.unpackForGood(input.storage);
+    });
+    return kernel(backend, inputs, attrs, outputs);
+  };
+  registerKernel('wasm', op, rowMajorInputs);
+}
 
-registerKernel('wasm', 'binary', binary);
-registerKernel('wasm', 'scale', scale);
-registerKernel('wasm', 'unary', unary);
-registerKernel('wasm', 'gather', gather);
-registerKernel('wasm', 'slice', slice);
-registerKernel('wasm', 'concat', concat);
-registerKernel('wasm', 'cumsum', cumsum);
-registerKernel('wasm', 'argmax', argmax);
-registerKernel('wasm', 'topk', topk);
-registerKernel('wasm', 'cast', cast);
+register('linear', linear, 1);
+register('matmul', matmul);
+register('softmax', softmax);
+register('layerNorm', layerNorm);
+register('permute', permute);
+
+register('binary', binary);
+register('scale', scale);
+register('unary', unary);
+register('gather', gather);
+register('slice', slice);
+register('concat', concat);
+register('cumsum', cumsum);
+register('argmax', argmax);
+register('topk', topk);
+register('cast', cast);
