@@ -146,10 +146,15 @@ function workloads(backend: WebGpuBackend): Workload[] {
   return list;
 }
 
+/** Records `repeat` calls back to back; their outputs survive the scope, for the caller to dispose. */
+function recordCalls(workload: Workload, inputs: Tensor[], repeat: number): Tensor[] {
+  return tidy(() => Array.from({ length: repeat }, () => workload.run(inputs)));
+}
+
 /** Milliseconds for `repeat` calls recorded back to back and one wait for the GPU. */
 async function timeCalls(backend: WebGpuBackend, workload: Workload, inputs: Tensor[], repeat: number): Promise<number> {
   const start = performance.now();
-  const outputs = tidy(() => Array.from({ length: repeat }, () => workload.run(inputs)));
+  const outputs = recordCalls(workload, inputs, repeat);
   await backend.flush();
   const ms = performance.now() - start;
   for (const out of outputs) out.dispose();
@@ -158,7 +163,7 @@ async function timeCalls(backend: WebGpuBackend, workload: Workload, inputs: Ten
 
 /** GPU milliseconds (timestamp-query) for `repeat` calls recorded back to back in one timed pass. */
 async function gpuTimeCalls(backend: WebGpuBackend, workload: Workload, inputs: Tensor[], repeat: number): Promise<number> {
-  const { result, gpuMs } = await backend.gpuTime(() => tidy(() => Array.from({ length: repeat }, () => workload.run(inputs))));
+  const { result, gpuMs } = await backend.gpuTime(() => recordCalls(workload, inputs, repeat));
   for (const out of result) out.dispose();
   return gpuMs;
 }

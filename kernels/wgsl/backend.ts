@@ -299,7 +299,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     const resolved = this.pool.acquire(RESOLVED_TIMESTAMP_BYTES, QUERY_RESOLVE_USAGE | USAGE.COPY_SRC, 'gpu', 'timestamps');
     try {
       this.timer.resolve(this.commandEncoder(), resolved);
-      const gpuMs = elapsedMs((await this.read(resolved, 'int32', RESOLVED_TIMESTAMP_BYTES / 4)).buffer);
+      const gpuMs = elapsedMs((await this.read(resolved, 'int32', RESOLVED_TIMESTAMP_BYTES / 4)) as Int32Array);
       if (gpuMs < 0) throw new WebGpuError(`webgpu: gpuTime: the GPU's timestamps ran backwards (by ${-gpuMs} ms); this adapter cannot time the work`);
       return { result, gpuMs };
     } finally {

@@ -36,9 +36,9 @@ export class GpuTimer {
 
 /**
  * Milliseconds from the first resolved timestamp to the second (unsigned 64-bit nanoseconds, read
- * back as bytes). Negative when the implementation's clock ran backwards, which the spec allows.
+ * back as 32-bit words). Negative when the implementation's clock ran backwards, which the spec allows.
  */
-export function elapsedMs(resolved: ArrayBufferLike): number {
-  const [begin, end] = new BigUint64Array(resolved, 0, 2);
+export function elapsedMs(resolved: Int32Array): number {
+  const [begin, end] = new BigUint64Array(resolved.buffer, resolved.byteOffset, 2);
   return Number(end - begin) / 1e6;
 }

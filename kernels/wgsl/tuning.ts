@@ -36,10 +36,10 @@ const HARDWARE: Tuning = {
   rowWorkgroupSize: (n) => Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(Math.max(n, 1))))),
   blockedThreads: 16,
   // Blocking pays only when there are enough 64×64 blocks to keep most cores of a large GPU busy;
-  // with fewer, 16×16 tiles spread the work wider. On an H100 (132 cores; bench/RESULTS.md):
-  // 128×3072×768 (24 blocks) tiled 0.11 ms, blocked 0.26; 128×768×3072 (96 blocks) blocked 0.09,
-  // tiled 0.11; and roberta-base end to end, one version for all: 1×512 tokens blocked 17.9 ms,
-  // tiled 24.5; 8×512 tokens blocked 63.5 ms, tiled 158.
+  // with fewer, 16×16 tiles spread the work wider. On an H100 (132 cores; bench/RESULTS.md), in
+  // GPU time: 128×3072×768 (24 blocks) tiled 0.092 ms, blocked 0.229; 128×768×3072 (96 blocks)
+  // blocked 0.059, tiled 0.085; and roberta-base end to end, one version for all: 1×512 tokens
+  // blocked 17.9 ms, tiled 24.5; 8×512 tokens blocked 63.5 ms, tiled 158.
   chooseMatmul: (shape) => (isTiny(shape) ? 'naive' : blocksOf64(shape) >= 64 ? 'blocked' : 'tiled'),
   // Each k and v tile loaded serves 64 query rows; between two barriers an invocation does
   // 16 · (D + Dv) multiply-adds, plenty to hide them.

@@ -5,3 +5,15 @@
 import '../../kernels/cpu/register.js';
 
 export * from '../../engine/index.js';
+
+import { ops, type BinaryOp, type Tensor } from '../../engine/index.js';
+
+/** Each binary op by name, through its public function (tests run every op by name). */
+export const BINARY_OPS: Readonly<Record<BinaryOp, (a: Tensor | number, b: Tensor | number) => Tensor>> = {
+  add: ops.add,
+  sub: ops.sub,
+  mul: ops.mul,
+  div: ops.div,
+  equal: ops.equal,
+  notEqual: ops.notEqual,
+};

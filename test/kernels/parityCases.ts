@@ -8,6 +8,7 @@
 
 import { ops, UNARY_FNS, sizeOf, type BinaryOp, type DType, type OpName, type Shape, type Tensor, type TypedArray } from '../../engine/index.js';
 import type { MatmulOptions } from '../../engine/ops/linalg.js';
+import { BINARY_OPS } from './engine.js';
 import type { Random } from './random.js';
 
 /** Host data for one input, uploaded to each backend. */
@@ -98,17 +99,8 @@ const linearCases: ParityCase[] = [
 
 // ---- binary ---------------------------------------------------------------------------------
 
-const BINARY: Record<BinaryOp, (a: Tensor | number, b: Tensor | number) => Tensor> = {
-  add: ops.add,
-  sub: ops.sub,
-  mul: ops.mul,
-  div: ops.div,
-  equal: ops.equal,
-  notEqual: ops.notEqual,
-};
-
 function binaryCase(op: BinaryOp, detail: string, inputs: (r: Random) => HostTensor[], run?: (inputs: Tensor[]) => Tensor): ParityCase {
-  return { name: `binary ${op} ${detail}`, op: 'binary', inputs, run: run ?? (([a, b]) => BINARY[op](a, b)) };
+  return { name: `binary ${op} ${detail}`, op: 'binary', inputs, run: run ?? (([a, b]) => BINARY_OPS[op](a, b)) };
 }
 
 /** Divisors kept away from zero, so a float32 kernel's division is well conditioned. */

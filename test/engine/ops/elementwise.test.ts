@@ -1,6 +1,6 @@
 // Broadcast binary ops, scale, the activations and cast, against definitions written here.
 
-import { ops, tidy, UNARY_FNS, type BinaryOp, type Shape, type Tensor, type UnaryFn } from '../../kernels/engine.js';
+import { BINARY_OPS, ops, tidy, UNARY_FNS, type BinaryOp, type Shape, type Tensor, type UnaryFn } from '../../kernels/engine.js';
 import { compareValues, EXACT, FLOAT32_ROUNDING } from '../../kernels/compare.js';
 import { Random } from '../../kernels/random.js';
 import { ACTIVATIONS, erfByIntegration } from './activations.js';
@@ -39,14 +39,6 @@ describe('binary ops', () => {
     equal: FLOAT.equal,
     notEqual: FLOAT.notEqual,
   };
-  const OPS: Record<BinaryOp, (a: Tensor | number, b: Tensor | number) => Tensor> = {
-    add: ops.add,
-    sub: ops.sub,
-    mul: ops.mul,
-    div: ops.div,
-    equal: ops.equal,
-    notEqual: ops.notEqual,
-  };
 
   /** The broadcast output of `fn` applied elementwise, by the definition: read each input at its broadcast index. */
   function broadcastDefinition(a: ArrayLike<number>, aShape: Shape, b: ArrayLike<number>, bShape: Shape, fn: (x: number, y: number) => number) {
@@ -75,7 +67,7 @@ describe('binary ops', () => {
     const a = Float32Array.from(random.pick(count(aShape), [-2, -1, 0, 0.5, 1, 3]));
     const b = Float32Array.from(random.pick(count(bShape), op === 'div' ? [-2, -0.5, 0.25, 1, 3] : [-2, -1, 0, 0.5, 1, 3]));
     const want = broadcastDefinition(a, aShape, b, bShape, FLOAT[op]);
-    const out = OPS[op](ops.tensor(a, aShape), ops.tensor(b, bShape));
+    const out = BINARY_OPS[op](ops.tensor(a, aShape), ops.tensor(b, bShape));
     expect(out.shape).toEqual(want.shape);
     expect(out.dtype).toBe('float32');
     expect(compareValues(want.values, await out.data(), FLOAT32_ROUNDING)).toBeNull();
@@ -85,7 +77,7 @@ describe('binary ops', () => {
     const a = random.ints(count(aShape), -40, 40);
     const b = random.ints(count(bShape), -5, 5);
     const want = broadcastDefinition(a, aShape, b, bShape, INT[op]);
-    const out = OPS[op](ops.tensor(a, aShape), ops.tensor(b, bShape));
+    const out = BINARY_OPS[op](ops.tensor(a, aShape), ops.tensor(b, bShape));
     expect(out.dtype).toBe('int32');
     expect(compareValues(want.values, await out.data(), EXACT)).toBeNull();
   });
