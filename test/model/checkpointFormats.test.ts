@@ -10,7 +10,7 @@ import { fromPretrained } from '../../model/fromPretrained.js';
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
 import { encodeSafetensors, type SafetensorsWriteDType } from '../../model/weights/safetensorsWriter.js';
 import type { HostTensor } from '../../model/weights/hostTensor.js';
-import { torchSave, type Storage, type TensorView } from './weights/torchWriter.js';
+import { torchSaveFloat32 } from './weights/torchWriter.js';
 import { fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff, type FixtureModel } from './fixtureModels.js';
 
 function fixtureWeights(name: FixtureModel): Map<string, HostTensor> {
@@ -40,20 +40,12 @@ async function logitsOf(dir: string, name: FixtureModel): Promise<Float32Array> 
 
 describe('checkpoint formats give identical models', () => {
   it('pytorch_model.bin (torch.save zip, with the tied decoder aliases it includes) equals model.safetensors bit for bit', async () => {
-    const weights = fixtureWeights('tiny-mlm');
-    const storages: Record<string, Storage> = {};
-    const views: [string, TensorView][] = [];
-    [...weights].forEach(([key, t], i) => {
-      const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice();
-      storages[String(i)] = { type: 'FloatStorage', bytes, numel: t.data.length };
-      const stride = t.shape.map((_, axis) => t.shape.slice(axis + 1).reduce((p, d) => p * d, 1));
-      views.push([key, { storage: String(i), offset: 0, size: t.shape, stride }]);
-    });
     // torch.save keeps tied parameters as views of one storage; save_pretrained's .bin has them.
-    const find = (key: string) => views.find(([k]) => k === key)![1];
-    views.push(['lm_head.decoder.weight', find('roberta.embeddings.word_embeddings.weight')]);
-    views.push(['lm_head.decoder.bias', find('lm_head.bias')]);
-    const binDir = modelDir('tiny-mlm', { 'pytorch_model.bin': torchSave(views, storages) });
+    const bin = torchSaveFloat32(fixtureWeights('tiny-mlm'), {
+      'lm_head.decoder.weight': 'roberta.embeddings.word_embeddings.weight',
+      'lm_head.decoder.bias': 'lm_head.bias',
+    });
+    const binDir = modelDir('tiny-mlm', { 'pytorch_model.bin': bin });
     const fromBin = await logitsOf(binDir, 'tiny-mlm');
     const fromSafetensors = await logitsOf(fixtureDir('tiny-mlm'), 'tiny-mlm');
     expect(maxAbsDiff(fromBin, fromSafetensors)).toBe(0);

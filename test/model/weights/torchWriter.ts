@@ -10,6 +10,7 @@
 //    <archive>/byteorder, <archive>/data/<key>, <archive>/version.
 
 import { crc32, deflateRawSync } from 'node:zlib';
+import type { HostTensor } from '../../../model/weights/hostTensor.js';
 
 /** Python values, as the pickler sees them. */
 export type Py =
@@ -296,4 +297,22 @@ export function torchSave(
     ],
     { zip64: options.zip64 ?? false },
   );
+}
+
+/**
+ * What `torch.save(model.state_dict(), f)` writes for float32 `weights`: one storage per tensor,
+ * contiguous. `aliases` (name → name already in `weights`) become views of the same storage, as
+ * tied parameters are in the state dict save_pretrained writes to pytorch_model.bin.
+ */
+export function torchSaveFloat32(weights: ReadonlyMap<string, HostTensor>, aliases: Readonly<Record<string, string>> = {}): Buffer {
+  const storages: Record<string, Storage> = {};
+  const views = new Map<string, TensorView>();
+  [...weights].forEach(([name, t], i) => {
+    const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice();
+    storages[String(i)] = { type: 'FloatStorage', bytes, numel: t.data.length };
+    const stride = t.shape.map((_, axis) => t.shape.slice(axis + 1).reduce((p, d) => p * d, 1));
+    views.set(name, { storage: String(i), offset: 0, size: t.shape, stride });
+  });
+  for (const [alias, target] of Object.entries(aliases)) views.set(alias, views.get(target)!);
+  return torchSave([...views], storages);
 }
