@@ -6,8 +6,8 @@ import type { Tensor } from '../engine/tensor.js';
 import * as ops from '../engine/ops/index.js';
 import { resolveModelDir, type HubOptions } from '../hub/download.js';
 import { fromPretrained, type FromPretrainedOptions } from '../model/fromPretrained.js';
-import type { AnyRobertaModel } from '../model/roberta.js';
-import { loadTokenizer, type RobertaTokenizer } from '../tokenizer/index.js';
+import { loadTokenizer } from '../tokenizer/index.js';
+import { BasePipeline, checkTexts } from './basePipeline.js';
 import { applyScoreFunction, defaultScoreFunction, topIndices, type ScoreFunction } from './scores.js';
 
 export type PipelineTask = 'text-classification' | 'fill-mask' | 'feature-extraction';
@@ -43,48 +43,6 @@ export interface EmbedOptions {
   readonly pooling?: 'none' | 'cls' | 'mean';
   /** Scale each pooled vector to unit L2 norm. */
   readonly normalize?: boolean;
-}
-
-abstract class BasePipeline {
-  constructor(
-    readonly tokenizer: RobertaTokenizer,
-    readonly model: AnyRobertaModel,
-    protected readonly batchSize: number,
-  ) {}
-
-  /** The longest input the model takes, special tokens included. */
-  protected get maxLength(): number {
-    const c = this.model.config;
-    return c.maxPositionEmbeddings - c.padTokenId - 1;
-  }
-
-  /** Runs `each` on batches of `texts`, padded to the longest and truncated to what the model takes. */
-  protected async batched<R>(texts: readonly string[], each: (batch: { ids: number[][]; mask: number[][]; out: ReturnType<AnyRobertaModel['forward']> }) => Promise<R[]>): Promise<R[]> {
-    const results: R[] = [];
-    for (let start = 0; start < texts.length; start += this.batchSize) {
-      const chunk = texts.slice(start, start + this.batchSize);
-      const enc = this.tokenizer.encodeBatch(chunk, { padding: 'longest', truncation: true, maxLength: this.maxLength });
-      const out = this.model.forward({ inputIds: enc.inputIds, attentionMask: enc.attentionMask });
-      try {
-        results.push(...(await each({ ids: enc.inputIds, mask: enc.attentionMask, out })));
-      } finally {
-        for (const t of [out.lastHiddenState, out.poolerOutput, out.logits]) t?.dispose();
-      }
-    }
-    return results;
-  }
-
-  dispose(): void {
-    this.model.dispose();
-  }
-}
-
-function checkTexts(task: string, input: unknown): string[] {
-  const texts = typeof input === 'string' ? [input] : input;
-  if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) {
-    throw new TypeError(`${task}: expected a string or an array of strings`);
-  }
-  return texts;
 }
 
 export class TextClassificationPipeline extends BasePipeline {
