@@ -4,28 +4,25 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureExpected } from '../model/fixtureModels.js';
+import { fixtureExpected, maxAbsDiff } from '../model/fixtureModels.js';
 import { FakeHub, isolateHubEnv, type RepoFile } from '../hub/fakeHub.js';
+import { best, row, softmax } from '../pipelines/logitScores.js';
 import { tinyModelDir } from '../pipelines/tinyModelDir.js';
 import { runCli } from './runCli.js';
 
 const LABELS = ['anger', 'joy', 'optimism', 'sadness'];
 const cls = tinyModelDir('tiny-cls');
-const logits = Array.from(fixtureExpected('tiny-cls').get('logits')!.data);
+const logits = fixtureExpected('tiny-cls').get('logits')!.data;
 
-function hfScores(row: number): number[] {
-  const exps = logits.slice(row * 4, row * 4 + 4).map(Math.exp);
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
-}
+const hfScores = (r: number): number[] => softmax(row(logits, r, 4));
 
 describe('roberta classify', () => {
   it('prints the best label and its score from a local directory; --json prints [{label, score}] best first', async () => {
     const want = hfScores(0);
-    const best = want.indexOf(Math.max(...want));
+    const top = best(want, 1)[0].index;
     const plain = await runCli(['classify', '--model', cls.dir, cls.texts[0] as string]);
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toBe(`${LABELS[best]} ${want[best].toFixed(4)}\n`);
+    expect(plain.stdout).toBe(`${LABELS[top]} ${want[top].toFixed(4)}\n`);
     const json = await runCli(['classify', '--model', cls.dir, '--json', '--top-k', '4', cls.texts[0] as string, cls.texts[1] as string]);
     const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { label: string; score: number }[]);
     expect(lines).toHaveLength(2);
@@ -39,7 +36,8 @@ describe('roberta classify', () => {
   it('reads one text per line from stdin', async () => {
     const result = await runCli(['classify', '--model', cls.dir, '--json'], `${cls.texts[0]}\n${cls.texts[1]}\n`);
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { label: string; score: number }[]);
+    expect(lines.map((labels) => labels.map((l) => l.label))).toEqual([0, 1].map((r) => [LABELS[best(hfScores(r), 1)[0].index]]));
   });
 
   describe('through the Hub', () => {
@@ -61,10 +59,10 @@ describe('roberta classify', () => {
 
     it('downloads the default model on first use, reuses the cache, and works offline', async () => {
       const want = hfScores(0);
-      const best = LABELS[want.indexOf(Math.max(...want))];
+      const top = LABELS[best(want, 1)[0].index];
       const first = await runCli(['classify', cls.texts[0] as string]);
       expect(first.stderr).toBe('');
-      expect(first.stdout.split(' ')[0]).toBe(best);
+      expect(first.stdout.split(' ')[0]).toBe(top);
       const gets = hub.requestsTo('GET').length;
       expect(gets).toBeGreaterThanOrEqual(4);
       const second = await runCli(['classify', cls.texts[0] as string]);
@@ -91,20 +89,22 @@ describe('roberta classify', () => {
 });
 
 describe('the other commands', () => {
-  it('fill-mask prints candidates; embed prints one JSON vector per text; tokenize prints ids', async () => {
+  it('fill-mask prints the best candidates with their scores; embed prints one JSON vector per text', async () => {
+    // Row 1, position 4 of tiny-mlm's inputs is the <mask>: HF's logits there give the scores.
     const mlm = tinyModelDir('tiny-mlm', [1, 4]);
     const fill = await runCli(['fill-mask', '--model', mlm.dir, '--json', '--top-k', '2', mlm.texts[1] as string]);
     expect(fill.code).toBe(0);
     const candidates = JSON.parse(fill.stdout) as { token: number; score: number; token_str: string; sequence: string }[];
-    expect(candidates).toHaveLength(2);
-    expect(candidates[0].score).toBeGreaterThanOrEqual(candidates[1].score);
+    const want = best(softmax(row(fixtureExpected('tiny-mlm').get('logits')!.data, 1 * 12 + 4, 1000)), 2);
+    expect(candidates.map((c) => [c.token, c.token_str])).toEqual(want.map((w) => [w.index, mlm.tokenOf.get(w.index)]));
+    candidates.forEach((c, k) => expect(Math.abs(c.score - want[k].score)).toBeLessThan(1e-5));
 
     const tiny = tinyModelDir('tiny');
     const embed = await runCli(['embed', '--model', tiny.dir, '--pooling', 'cls', tiny.texts[0] as string]);
     expect(embed.code).toBe(0);
     const vector = JSON.parse(embed.stdout) as number[];
-    const want = Array.from(fixtureExpected('tiny').get('last_hidden_state')!.data.slice(0, 32));
-    expect(Math.max(...vector.map((v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-4);
+    // maxAbsDiff is Infinity when the lengths differ: an empty vector cannot pass.
+    expect(maxAbsDiff(vector, fixtureExpected('tiny').get('last_hidden_state')!.data.slice(0, 32))).toBeLessThan(1e-4);
 
     const bad = await runCli(['embed', '--model', tiny.dir, '--pooling', 'max', 'x']);
     expect(bad.code).toBe(2);

@@ -3,18 +3,9 @@
 
 import '../../index.js';
 import { pipeline } from '../../pipelines/pipeline.js';
-import { fixtureExpected } from '../model/fixtureModels.js';
+import { fixtureExpected, maxAbsDiff } from '../model/fixtureModels.js';
+import { best, row, sigmoid, softmax } from './logitScores.js';
 import { tinyModelDir } from './tinyModelDir.js';
-
-function softmax(row: number[]): number[] {
-  const exps = row.map((v) => Math.exp(v));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
-}
-
-function row(data: ArrayLike<number>, index: number, width: number): number[] {
-  return Array.from(data).slice(index * width, (index + 1) * width);
-}
 
 describe('text-classification', () => {
   const { dir, texts } = tinyModelDir('tiny-cls');
@@ -25,6 +16,7 @@ describe('text-classification', () => {
     const classifier = await pipeline('text-classification', dir, { batchSize: 2 });
     const single = texts.filter((t): t is string => typeof t === 'string');
     const all = await classifier.run(single, { topK: null });
+    expect(all).toHaveLength(2);
     single.forEach((_, r) => {
       const want = softmax(row(logits, r, 4));
       const order = [0, 1, 2, 3].sort((a, b) => want[b] - want[a]);
@@ -41,7 +33,8 @@ describe('text-classification', () => {
     const classifier = await pipeline('text-classification', dir);
     (classifier.model.config as { problemType?: string }).problemType = 'multi_label_classification';
     const [scores] = await classifier.run([texts[0] as string], { topK: null });
-    const want = row(logits, 0, 4).map((v) => 1 / (1 + Math.exp(-v)));
+    const want = sigmoid(row(logits, 0, 4));
+    expect(scores.map((s) => s.label).sort()).toEqual([...labels].sort());
     for (const { label, score } of scores) expect(Math.abs(score - want[labels.indexOf(label)])).toBeLessThan(1e-5);
     classifier.dispose();
   });
@@ -65,10 +58,9 @@ describe('fill-mask', () => {
     const text = texts[1] as string;
     expect(text).toContain('<mask>');
     const [[candidates]] = await filler.run(text, { topK: 3 });
-    const want = softmax(row(logits, 1 * 12 + 4, vocab));
-    const best = want.map((s, i) => [s, i]).sort((a, b) => b[0] - a[0]).slice(0, 3);
-    expect(candidates.map((c) => c.token)).toEqual(best.map(([, i]) => i));
-    candidates.forEach((c, k) => expect(Math.abs(c.score - best[k][0])).toBeLessThan(1e-5));
+    const want = best(softmax(row(logits, 1 * 12 + 4, vocab)), 3);
+    expect(candidates.map((c) => c.token)).toEqual(want.map((w) => w.index));
+    candidates.forEach((c, k) => expect(Math.abs(c.score - want[k].score)).toBeLessThan(1e-5));
     for (const c of candidates) {
       expect(c.token_str).toBe(tokenOf.get(c.token));
       // The filled-in sequence is decoded without special tokens, as HF does.
@@ -94,17 +86,17 @@ describe('feature-extraction', () => {
     const extractor = await pipeline('feature-extraction', dir);
     const single = [texts[0], texts[1]] as string[];
     const perToken = (await extractor.run(single)) as number[][][];
-    const close = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    expect(perToken).toHaveLength(2);
     perToken.forEach((vectors, r) => {
       expect(vectors).toHaveLength(lengths[r]);
-      vectors.forEach((v, s) => expect(close(v, tokenVectors(r)[s])).toBeLessThan(1e-4));
+      vectors.forEach((v, s) => expect(maxAbsDiff(v, tokenVectors(r)[s])).toBeLessThan(1e-4));
     });
     const cls = (await extractor.run(single, { pooling: 'cls' })) as number[][];
-    expect(close(cls[1], tokenVectors(1)[0])).toBeLessThan(1e-4);
+    expect(maxAbsDiff(cls[1], tokenVectors(1)[0])).toBeLessThan(1e-4);
     const mean = (await extractor.run(single, { pooling: 'mean', normalize: true })) as number[][];
     const m = tokenVectors(1).reduce((acc, v) => acc.map((a, i) => a + v[i] / lengths[1]), new Array(32).fill(0));
     const norm = Math.hypot(...m);
-    expect(close(mean[1], m.map((x) => x / norm))).toBeLessThan(1e-4);
+    expect(maxAbsDiff(mean[1], m.map((x) => x / norm))).toBeLessThan(1e-4);
     expect(Math.hypot(...mean[0])).toBeCloseTo(1, 6);
     extractor.dispose();
   });
