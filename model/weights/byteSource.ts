@@ -45,6 +45,7 @@ export function fileSource(path: string, chunkBytes = READ_CHUNK_BYTES): ByteSou
     throw new RangeError(`fileSource: chunkBytes must be a positive multiple of 8, got ${chunkBytes}`);
   }
   const validated = statSync(path);
+  if (!validated.isFile()) throw new CheckpointError(`${path}: not a file (a directory or a device?)`);
   /** The chunk buffer between readChunks calls; a call takes it, so a nested call gets its own. */
   let spare: Uint8Array | undefined;
 

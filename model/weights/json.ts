@@ -10,3 +10,11 @@ export function describeJson(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+/**
+ * JSON.parse's error message on one line. V8 quotes the text around the fault, line breaks and
+ * all, and an error message must stay one line (the CLI prints only the first).
+ */
+export function jsonSyntaxDetail(error: unknown): string {
+  return String((error as Error).message).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+}

@@ -13,7 +13,7 @@
 import { READ_CHUNK_BYTES, fileSource, memorySource, type ByteSource } from './byteSource.js';
 import { ELEMENT_BYTES, decodeElements, hostDTypeOf, isElementType, storesHostElements, type ElementType } from './elementType.js';
 import { CheckpointError } from './errors.js';
-import { describeJson, isJsonObject } from './json.js';
+import { describeJson, isJsonObject, jsonSyntaxDetail } from './json.js';
 import { elementCount, type CheckpointTensor, type HostTensor } from './hostTensor.js';
 
 /** The reference implementation's limit; real headers are well under a megabyte. */
@@ -83,7 +83,7 @@ function readSafetensorsHeader(bytes: ByteSource, source: string): SafetensorsFi
   try {
     header = JSON.parse(headerText);
   } catch (error) {
-    return fail(`header is not valid JSON (${(error as Error).message})`);
+    return fail(`header is not valid JSON (${jsonSyntaxDetail(error)})`);
   }
   if (!isJsonObject(header)) return fail(`header must be a JSON object, got ${describeJson(header)}`);
 
@@ -95,7 +95,7 @@ function readSafetensorsHeader(bytes: ByteSource, source: string): SafetensorsFi
       metadata = parseMetadata(value, fail);
       continue;
     }
-    const where = `tensor "${name}"`;
+    const where = `tensor ${JSON.stringify(name)}`;
     if (!isJsonObject(value)) return fail(`${where}: expected an object, got ${describeJson(value)}`);
     const { dtype, shape, data_offsets: offsets } = value;
     if (typeof dtype !== 'string' || !isElementType(dtype)) {
@@ -136,8 +136,8 @@ function readSafetensorsHeader(bytes: ByteSource, source: string): SafetensorsFi
  */
 export function safetensorsTensor(file: SafetensorsFile, name: string): HostTensor {
   const entry = file.entries.get(name);
-  if (entry === undefined) throw new CheckpointError(`${file.source}: no tensor "${name}"`);
-  const data = decodeElements(file.bytes.read(entry.begin, entry.end), entry.dtype, `${file.source}: tensor "${name}"`);
+  if (entry === undefined) throw new CheckpointError(`${file.source}: no tensor ${JSON.stringify(name)}`);
+  const data = decodeElements(file.bytes.read(entry.begin, entry.end), entry.dtype, `${file.source}: tensor ${JSON.stringify(name)}`);
   return { dtype: hostDTypeOf(entry.dtype), shape: entry.shape, data };
 }
 
@@ -154,7 +154,7 @@ export function safetensorsTensors(file: SafetensorsFile): Map<string, HostTenso
  */
 export function lazySafetensorsTensor(file: SafetensorsFile, name: string): CheckpointTensor {
   const entry = file.entries.get(name);
-  if (entry === undefined) throw new CheckpointError(`${file.source}: no tensor "${name}"`);
+  if (entry === undefined) throw new CheckpointError(`${file.source}: no tensor ${JSON.stringify(name)}`);
   const tensor = { dtype: hostDTypeOf(entry.dtype), shape: entry.shape, read: () => safetensorsTensor(file, name).data };
   const readChunks = file.bytes.readChunks?.bind(file.bytes);
   if (readChunks === undefined || !storesHostElements(entry.dtype)) return tensor;
@@ -165,7 +165,7 @@ function parseMetadata(value: unknown, fail: (detail: string) => never): Map<str
   if (!isJsonObject(value)) return fail(`__metadata__ must be an object of strings, got ${describeJson(value)}`);
   const metadata = new Map<string, string>();
   for (const [key, text] of Object.entries(value)) {
-    if (typeof text !== 'string') return fail(`__metadata__ "${key}" must be a string, got ${describeJson(text)}`);
+    if (typeof text !== 'string') return fail(`__metadata__ ${JSON.stringify(key)} must be a string, got ${describeJson(text)}`);
     metadata.set(key, text);
   }
   return metadata;
@@ -181,7 +181,7 @@ function checkNoOverlap(entries: SafetensorsEntry[], dataStart: number, fail: (d
     if (current.begin < previous.end) {
       const range = (entry: SafetensorsEntry) => `[${entry.begin - dataStart}, ${entry.end - dataStart}]`;
       fail(
-        `tensors "${previous.name}" ${range(previous)} and "${current.name}" ${range(current)} overlap in the data area`,
+        `tensors ${JSON.stringify(previous.name)} ${range(previous)} and ${JSON.stringify(current.name)} ${range(current)} overlap in the data area`,
       );
     }
   }

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError } from './errors.js';
-import { describeJson, isJsonObject } from './json.js';
+import { describeJson, isJsonObject, jsonSyntaxDetail } from './json.js';
 import type { CheckpointTensor } from './hostTensor.js';
 import { lazySafetensorsTensor, openSafetensorsFile, type SafetensorsFile } from './safetensors.js';
 
@@ -29,7 +29,7 @@ export async function readShardedSafetensors(indexPath: string): Promise<Sharded
   try {
     index = JSON.parse(await readFile(indexPath, 'utf8'));
   } catch (error) {
-    if (error instanceof SyntaxError) return fail(`not valid JSON (${error.message})`);
+    if (error instanceof SyntaxError) return fail(`not valid JSON (${jsonSyntaxDetail(error)})`);
     throw error;
   }
   const weightMap = isJsonObject(index) ? index['weight_map'] : undefined;
@@ -39,8 +39,8 @@ export async function readShardedSafetensors(indexPath: string): Promise<Sharded
   for (const [key, shard] of Object.entries(weightMap)) {
     // Only a bare file name in the same directory: an index must not make us read other files.
     const isFileName = typeof shard === 'string' && basename(shard) === shard && !['', '.', '..'].includes(shard);
-    if (!isFileName || shard.includes('\\')) {
-      return fail(`weight_map "${key}": shard must be a file name in the same directory, got ${describeJson(shard)}`);
+    if (!isFileName || /[\\\0]/.test(shard)) {
+      return fail(`weight_map ${JSON.stringify(key)}: shard must be a file name in the same directory, got ${describeJson(shard)}`);
     }
     const keys = keysByShard.get(shard) ?? [];
     keys.push(key);
@@ -55,17 +55,17 @@ export async function readShardedSafetensors(indexPath: string): Promise<Sharded
     try {
       file = openSafetensorsFile(shardPath);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') fail(`shard "${shard}" (holding "${keys[0]}") does not exist`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') fail(`shard ${JSON.stringify(shard)} (holding ${JSON.stringify(keys[0])}) does not exist`);
       throw error;
     }
     files.push(shardPath);
     const listed = new Set(keys);
     for (const key of keys) {
-      if (!file.entries.has(key)) fail(`weight_map puts "${key}" in "${shard}", but that shard has no such tensor`);
+      if (!file.entries.has(key)) fail(`weight_map puts ${JSON.stringify(key)} in ${JSON.stringify(shard)}, but that shard has no such tensor`);
       tensors.set(key, lazySafetensorsTensor(file, key));
     }
     for (const name of file.entries.keys()) {
-      if (!listed.has(name)) fail(`shard "${shard}" holds tensor "${name}", which the weight_map does not list`);
+      if (!listed.has(name)) fail(`shard ${JSON.stringify(shard)} holds tensor ${JSON.stringify(name)}, which the weight_map does not list`);
     }
   }
   return { tensors, files };
