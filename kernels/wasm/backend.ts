@@ -130,10 +130,16 @@ export class WasmBackend implements HostBackend {
 
   uploadFrom(dtype: DType, size: number, fill: (write: (bytes: Uint8Array, byteOffset: number) => void) => void): TypedArray {
     const storage = this.allocate(dtype, size);
-    // The storage's bytes, so each piece lands with a byte copy; `set` refuses a piece past the end.
+    // The storage's bytes, so each piece lands with a byte copy.
     const bytes = new Uint8Array(storage.buffer, storage.byteOffset, storage.byteLength);
     try {
-      fill((piece, byteOffset) => bytes.set(piece, byteOffset));
+      fill((piece, byteOffset) => {
+        // `set` would refuse too, but with a bare "offset is out of bounds".
+        if (byteOffset < 0 || byteOffset + piece.byteLength > bytes.byteLength) {
+          throw new RangeError(`wasm: uploadFrom: a piece of ${piece.byteLength} bytes at byte ${byteOffset} is not within the tensor's ${bytes.byteLength} bytes`);
+        }
+        bytes.set(piece, byteOffset);
+      });
     } catch (error) {
       this.free(storage);
       throw error;

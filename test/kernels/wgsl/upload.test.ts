@@ -39,6 +39,7 @@ it('uploads past the staging flush read back exactly, and kernels recorded befor
   expect(Array.from(await after.data())).toEqual([7, 8, 9]);
   for (const [k, t] of uploads.entries()) {
     const back = (await t.data()) as Float32Array;
+    expect(back).toHaveLength(big.length);
     expect(back.every((v, i) => v === big[i]! + k)).toBe(true);
   }
   for (const t of [recorded, after, ...uploads]) t.dispose();
