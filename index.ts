@@ -12,13 +12,19 @@ export {
   RobertaModel,
   RobertaForSequenceClassification,
   RobertaForMaskedLM,
+  RobertaForTokenClassification,
+  RobertaForQuestionAnswering,
+  RobertaForMultipleChoice,
   FLOAT32_MIN,
+  namedOutputs,
+  outputTensors,
+  disposeOutput,
   type AnyRobertaModel,
   type ForwardOptions,
   type RobertaArchitecture,
   type RobertaOutput,
 } from './model/roberta.js';
-export { InputError, type IdMatrix, type ModelInputs } from './model/inputs.js';
+export { InputError, type IdMatrix, type IdChoices, type ModelInputs } from './model/inputs.js';
 export { loadRobertaConfig, parseRobertaConfig, ConfigError, type RobertaConfig } from './model/config.js';
 export { loadCheckpoint, type LoadedCheckpoint } from './model/weights/load.js';
 export type { CheckpointTensor, HostTensor } from './model/weights/hostTensor.js';

@@ -3,8 +3,8 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { fromPretrained } from '../model/fromPretrained.js';
-import { InputError, type IdMatrix, type ModelInputs } from '../model/inputs.js';
-import type { Tensor } from '../engine/tensor.js';
+import { InputError, type ModelInputs } from '../model/inputs.js';
+import { disposeOutput, namedOutputs } from '../model/roberta.js';
 import { encodeSafetensors, type SafetensorsWriteTensor } from '../model/weights/safetensorsWriter.js';
 import { flagIsSet, requireString } from './args.js';
 import type { CliCommand } from './command.js';
@@ -23,28 +23,31 @@ function parseInputs(text: string, file: string): ModelInputs {
   }
   const record = json as Record<string, unknown>;
   if (!('input_ids' in record)) throw new InputError(`${file} has no "input_ids"`);
+  // The model checks the shapes and values: [batch, seq], or [batch, choices, seq] for multiple choice.
   return {
-    inputIds: record.input_ids as IdMatrix,
-    attentionMask: record.attention_mask as IdMatrix | undefined,
-    tokenTypeIds: record.token_type_ids as IdMatrix | undefined,
+    inputIds: record.input_ids as ModelInputs['inputIds'],
+    attentionMask: record.attention_mask as ModelInputs['attentionMask'],
+    tokenTypeIds: record.token_type_ids as ModelInputs['tokenTypeIds'],
   };
-}
-
-async function f32(t: Tensor): Promise<SafetensorsWriteTensor> {
-  return { dtype: 'F32', shape: t.shape, data: await t.data() };
 }
 
 export const forwardCommand: CliCommand = {
   name: 'forward',
-  summary: 'run the model on token ids and write every output to a safetensors file',
+  summary: "run the model on token ids and write every output, under Hugging Face's names, to a safetensors file",
   usage: ['forward --model DIR --inputs FILE.json --out FILE.safetensors [--backend B] [--hidden-states] [--attentions]'],
   examples: [
     'roberta forward --model ./my-model --inputs ids.json --out outputs.safetensors --hidden-states',
     'echo \'{"input_ids": [[0, 31414, 232, 2]]}\' > ids.json && roberta forward --model roberta-base --inputs ids.json --out out.safetensors',
+    'echo \'{"input_ids": [[[0, 8, 2], [0, 9, 2]]]}\' > choices.json && roberta forward --model ./my-multiple-choice --inputs choices.json --out out.safetensors',
   ],
   flags: {
     model: { type: 'string', description: 'model directory or Hugging Face id' },
-    inputs: { type: 'string', description: 'JSON file {"input_ids": [[...]], "attention_mask"?: [[...]], "token_type_ids"?: [[...]]}' },
+    inputs: {
+      type: 'string',
+      description:
+        'JSON file {"input_ids": [[...]], "attention_mask"?: [[...]], "token_type_ids"?: [[...]]}, ids [batch, seq]; ' +
+        'a multiple-choice model takes 3-D ids [batch, choices, seq] and writes logits [batch, choices], its hidden states and attentions over the batch · choices rows',
+    },
     out: { type: 'string', description: 'safetensors file to write' },
     backend: { ...BACKEND_FLAG, default: 'cpu' },
     'hidden-states': { type: 'boolean', description: 'also write hidden_states.0…N' },
@@ -62,14 +65,13 @@ export const forwardCommand: CliCommand = {
     const model = await fromPretrained(dir, { backend, log });
     try {
       const out = model.forward(inputs, { outputHiddenStates: flagIsSet(args, 'hidden-states'), outputAttentions: flagIsSet(args, 'attentions') });
-      const tensors: Record<string, SafetensorsWriteTensor> = { last_hidden_state: await f32(out.lastHiddenState) };
-      if (out.poolerOutput) tensors.pooler_output = await f32(out.poolerOutput);
-      if (out.logits) tensors.logits = await f32(out.logits);
-      for (const [i, t] of (out.hiddenStates ?? []).entries()) tensors[`hidden_states.${i}`] = await f32(t);
-      for (const [i, t] of (out.attentions ?? []).entries()) tensors[`attentions.${i}`] = await f32(t);
+      const tensors: Record<string, SafetensorsWriteTensor> = {};
+      try {
+        for (const [name, t] of namedOutputs(out)) tensors[name] = { dtype: 'F32', shape: t.shape, data: await t.data() };
+      } finally {
+        disposeOutput(out);
+      }
       await writeFile(outFile, encodeSafetensors(tensors, { format: 'pt', producer: 'roberta-ts' }));
-      const all = [out.lastHiddenState, out.poolerOutput, out.logits, ...(out.hiddenStates ?? []), ...(out.attentions ?? [])];
-      for (const t of all) t?.dispose();
       if (!flagIsSet(args, 'quiet')) io.stderr.write(`wrote ${Object.keys(tensors).length} tensors to ${outFile} (backend ${model.backend.name})\n`);
       return 0;
     } finally {

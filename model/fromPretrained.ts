@@ -5,7 +5,16 @@ import type { Backend } from '../engine/backend.js';
 import { selectBackend, type BackendPreference, type SelectionReport } from '../engine/select.js';
 import { loadRobertaConfig, type RobertaConfig } from './config.js';
 import { ParameterStore } from './parameters.js';
-import { RobertaForMaskedLM, RobertaForSequenceClassification, RobertaModel, type AnyRobertaModel, type RobertaArchitecture } from './roberta.js';
+import {
+  RobertaForMaskedLM,
+  RobertaForMultipleChoice,
+  RobertaForQuestionAnswering,
+  RobertaForSequenceClassification,
+  RobertaForTokenClassification,
+  RobertaModel,
+  type AnyRobertaModel,
+  type RobertaArchitecture,
+} from './roberta.js';
 import { loadCheckpoint } from './weights/load.js';
 
 export interface FromPretrainedOptions {
@@ -21,6 +30,9 @@ const ARCHITECTURES: Readonly<Record<RobertaArchitecture, new (params: Parameter
   RobertaModel,
   RobertaForSequenceClassification,
   RobertaForMaskedLM,
+  RobertaForTokenClassification,
+  RobertaForQuestionAnswering,
+  RobertaForMultipleChoice,
 };
 
 export function architectureOf(config: RobertaConfig): RobertaArchitecture {

@@ -1,4 +1,9 @@
-// Task heads on top of the encoder's last hidden state.
+// Task heads on top of the encoder. HF writes some heads as modules of their own (these classes)
+// and others as a bare nn.Linear inside the task model (token classification's `classifier`,
+// question answering's `qa_outputs`, multiple choice's `classifier`, see roberta.ts); what
+// those need beyond the Linear is here too.
+//
+// Every head starts with dropout in HF; dropout is the identity at inference, so there is none.
 
 import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -50,4 +55,12 @@ export class RobertaLMHead {
     const x = this.layerNorm.forward(this.dense.forward(hidden, 'gelu'));
     return ops.linear(x, this.decoderWeight, this.bias);
   }
+}
+
+/**
+ * The span logits of question answering: qa_outputs' [batch, seq, 2] split along its last axis
+ * into start and end logits, each [batch, seq] (HF's `logits.split(1, dim=-1)` + `squeeze(-1)`).
+ */
+export function splitSpanLogits(logits: Tensor): { startLogits: Tensor; endLogits: Tensor } {
+  return { startLogits: ops.select(logits, 2, 0), endLogits: ops.select(logits, 2, 1) };
 }

@@ -8,12 +8,25 @@ import type { RobertaConfig } from './config.js';
 
 /** A batch of sequences: one array of token ids per row, all rows the same length. */
 export type IdMatrix = readonly (readonly number[])[];
+/** Multiple choice: per example, one row of ids per choice — [batch, choices, seq]. */
+export type IdChoices = readonly IdMatrix[];
 
+/**
+ * [batch, seq] for every model except RobertaForMultipleChoice, which takes [batch, choices, seq]
+ * (as in Hugging Face, where the rank of the tensors is checked when the model runs).
+ */
 export interface ModelInputs {
-  readonly inputIds: IdMatrix;
+  readonly inputIds: IdMatrix | IdChoices;
   /** 1 for real tokens, 0 for padding; all ones when absent. */
-  readonly attentionMask?: IdMatrix;
+  readonly attentionMask?: IdMatrix | IdChoices;
   /** Segment ids; all zeros when absent (RoBERTa has a single segment type). */
+  readonly tokenTypeIds?: IdMatrix | IdChoices;
+}
+
+/** Inputs of one sequence per row, the shape the encoder runs on. */
+export interface RowInputs extends ModelInputs {
+  readonly inputIds: IdMatrix;
+  readonly attentionMask?: IdMatrix;
   readonly tokenTypeIds?: IdMatrix;
 }
 
@@ -54,21 +67,78 @@ export interface CheckedInputs {
   readonly tokenTypeIds: Tensor; // int32 [batch, seq]
 }
 
+/** Whether `ids` has a third axis (choices): its first entry's first entry is itself an array. */
+function hasChoices(ids: unknown): boolean {
+  return Array.isArray(ids) && Array.isArray(ids[0]) && Array.isArray(ids[0][0]);
+}
+
 /** Validates the inputs against the config and uploads them as int32 tensors. */
 export function prepareInputs(inputs: ModelInputs, config: RobertaConfig, backend: Backend): CheckedInputs {
-  const { batch, seq } = checkMatrix('input_ids', inputs.inputIds);
-  checkRange('input_ids', inputs.inputIds, 0, config.vocabSize - 1, `token ids (vocab_size ${config.vocabSize})`);
+  if (hasChoices(inputs.inputIds)) {
+    throw new InputError('input_ids has 3 axes [batch, choices, seq]: only RobertaForMultipleChoice takes choices; this model takes [batch, seq]');
+  }
+  const rows = inputs as RowInputs;
+  const { batch, seq } = checkMatrix('input_ids', rows.inputIds);
+  checkRange('input_ids', rows.inputIds, 0, config.vocabSize - 1, `token ids (vocab_size ${config.vocabSize})`);
   // Positions run from padding_idx + 1 up to padding_idx + seq, and must stay inside the table.
   const maxSeq = config.maxPositionEmbeddings - config.padTokenId - 1;
   if (seq > maxSeq) {
     throw new InputError(`sequence too long: ${seq} tokens, this model takes at most ${maxSeq} (max_position_embeddings ${config.maxPositionEmbeddings} − padding_idx ${config.padTokenId} − 1)`);
   }
-  const mask = inputs.attentionMask ?? inputs.inputIds.map((row) => row.map(() => 1));
+  const mask = rows.attentionMask ?? rows.inputIds.map((row) => row.map(() => 1));
   checkMatrix('attention_mask', mask, batch, seq);
   checkRange('attention_mask', mask, 0, 1, 'mask values');
-  const types = inputs.tokenTypeIds ?? inputs.inputIds.map((row) => row.map(() => 0));
+  const types = rows.tokenTypeIds ?? rows.inputIds.map((row) => row.map(() => 0));
   checkMatrix('token_type_ids', types, batch, seq);
   checkRange('token_type_ids', types, 0, config.typeVocabSize - 1, `token type ids (type_vocab_size ${config.typeVocabSize})`);
   const upload = (rows: IdMatrix) => tensor(Int32Array.from(rows.flat()), [batch, seq], 'int32', backend);
-  return { batch, seq, inputIds: upload(inputs.inputIds), attentionMask: upload(mask), tokenTypeIds: upload(types) };
+  return { batch, seq, inputIds: upload(rows.inputIds), attentionMask: upload(mask), tokenTypeIds: upload(types) };
+}
+
+/** One [batch, choices, seq] input as its [batch · choices, seq] rows, example by example. */
+function choiceRows(name: string, value: unknown, shape?: ChoicesShape): IdMatrix {
+  if (!Array.isArray(value) || value.length === 0) throw new InputError(`${name} must be a non-empty array of examples, each an array of choices: [batch, choices, seq]`);
+  const like = shape ? ' (like input_ids)' : ' (like example 0)';
+  const first: unknown = value[0];
+  const choices = shape?.choices ?? (Array.isArray(first) ? first.length : -1);
+  const seq = shape?.seq ?? (Array.isArray(first) && Array.isArray(first[0]) ? first[0].length : -1);
+  value.forEach((example: unknown, e) => {
+    if (!Array.isArray(example) || !example.every((choice) => Array.isArray(choice))) {
+      throw new InputError(`${name}[${e}] must be an array of choices, each an array of integers: [batch, choices, seq]`);
+    }
+    if (example.length !== choices) {
+      throw new InputError(`${name} has ragged choices: example ${e} has ${example.length}, expected ${choices}${like}; every example needs the same number of choices`);
+    }
+    example.forEach((choice: unknown[], c) => {
+      if (choice.length !== seq) throw new InputError(`${name} is ragged: example ${e} choice ${c} has ${choice.length} entries, expected ${seq}${like}; pad every choice to one length`);
+    });
+  });
+  if (shape && value.length !== shape.batch) throw new InputError(`${name} has ${value.length} examples, input_ids has ${shape.batch}`);
+  return (value as IdChoices).flat();
+}
+
+interface ChoicesShape {
+  readonly batch: number;
+  readonly choices: number;
+  readonly seq: number;
+}
+
+export interface FlattenedChoices extends ChoicesShape {
+  readonly rows: RowInputs; // [batch · choices, seq]
+}
+
+/**
+ * RobertaForMultipleChoice's view of its inputs: every choice of every example becomes a row of
+ * its own, as HF's `input_ids.view(-1, seq)` does; the rows are then checked like any batch.
+ */
+export function flattenChoices(inputs: ModelInputs): FlattenedChoices {
+  const ids = inputs.inputIds;
+  if (Array.isArray(ids) && Array.isArray(ids[0]) && !hasChoices(ids)) {
+    throw new InputError("RobertaForMultipleChoice takes input_ids of shape [batch, choices, seq], got [batch, seq]: put each example's choices in an array of their own");
+  }
+  const inputIds = choiceRows('input_ids', ids);
+  const shape = { batch: ids.length, choices: inputIds.length / ids.length, seq: inputIds[0].length };
+  const optional = (name: string, value: unknown) => (value === undefined ? undefined : choiceRows(name, value, shape));
+  const rows = { inputIds, attentionMask: optional('attention_mask', inputs.attentionMask), tokenTypeIds: optional('token_type_ids', inputs.tokenTypeIds) };
+  return { rows, ...shape };
 }

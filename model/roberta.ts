@@ -2,6 +2,10 @@
 //   RobertaModel                       embeddings → encoder (N × layer) → pooler (optional)
 //   RobertaForSequenceClassification   roberta (no pooler) → classifier on <s>
 //   RobertaForMaskedLM                 roberta (no pooler) → lm_head on every token
+//   RobertaForTokenClassification      roberta (no pooler) → classifier (Linear) on every token
+//   RobertaForQuestionAnswering        roberta (no pooler) → qa_outputs (Linear to 2) on every token
+//   RobertaForMultipleChoice           choices flattened to rows → roberta (with pooler) →
+//                                      classifier (Linear to 1) on each pooled row
 // `forward` returns tensors at once (the backend may still be computing them); read them with
 // `await t.data()`. Everything it creates but does not return is disposed.
 
@@ -12,8 +16,9 @@ import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
 import { RobertaEmbeddings } from './embeddings.js';
 import { RobertaEncoder } from './encoder.js';
-import { RobertaClassificationHead, RobertaLMHead } from './heads.js';
-import { prepareInputs, type ModelInputs } from './inputs.js';
+import { RobertaClassificationHead, RobertaLMHead, splitSpanLogits } from './heads.js';
+import { flattenChoices, prepareInputs, type ModelInputs } from './inputs.js';
+import { Linear } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 import { RobertaPooler } from './pooler.js';
 
@@ -27,15 +32,53 @@ export interface ForwardOptions {
   readonly outputAttentions?: boolean;
 }
 
+/** The outputs under HF's names in camelCase. For multiple choice, `batch` below is batch · choices. */
 export interface RobertaOutput {
   readonly lastHiddenState: Tensor; // [batch, seq, hidden]
   readonly poolerOutput?: Tensor; // [batch, hidden]
-  readonly logits?: Tensor; // [batch, labels] or [batch, seq, vocab]
+  /** [batch, labels] (sequence), [batch, seq, vocab] (masked LM), [batch, seq, labels] (token), [examples, choices] (multiple choice) */
+  readonly logits?: Tensor;
+  readonly startLogits?: Tensor; // [batch, seq] (question answering)
+  readonly endLogits?: Tensor; // [batch, seq] (question answering)
   readonly hiddenStates?: Tensor[]; // layers + 1 × [batch, seq, hidden]
   readonly attentions?: Tensor[]; // layers × [batch, heads, seq, seq]
 }
 
-export type RobertaArchitecture = 'RobertaModel' | 'RobertaForSequenceClassification' | 'RobertaForMaskedLM';
+/**
+ * `out` under Hugging Face's names — last_hidden_state, pooler_output, logits, start_logits,
+ * end_logits, hidden_states.{i}, attentions.{i} — as `roberta forward` and the ONNX export write them.
+ */
+export function namedOutputs(out: RobertaOutput): Map<string, Tensor> {
+  const named = new Map<string, Tensor>([['last_hidden_state', out.lastHiddenState]]);
+  const heads: [string, Tensor | undefined][] = [
+    ['pooler_output', out.poolerOutput],
+    ['logits', out.logits],
+    ['start_logits', out.startLogits],
+    ['end_logits', out.endLogits],
+  ];
+  for (const [name, t] of heads) if (t) named.set(name, t);
+  out.hiddenStates?.forEach((t, i) => named.set(`hidden_states.${i}`, t));
+  out.attentions?.forEach((t, i) => named.set(`attentions.${i}`, t));
+  return named;
+}
+
+/** Every tensor of `out`, each once (the last hidden state is also the last of the hidden states). */
+export function outputTensors(out: RobertaOutput): Tensor[] {
+  return [...new Set(namedOutputs(out).values())];
+}
+
+/** Disposes every tensor of a forward pass's output. */
+export function disposeOutput(out: RobertaOutput): void {
+  for (const t of outputTensors(out)) t.dispose();
+}
+
+export type RobertaArchitecture =
+  | 'RobertaModel'
+  | 'RobertaForSequenceClassification'
+  | 'RobertaForMaskedLM'
+  | 'RobertaForTokenClassification'
+  | 'RobertaForQuestionAnswering'
+  | 'RobertaForMultipleChoice';
 
 /** [batch, seq] of 1/0 → [batch, 1, 1, seq] of 0/FLOAT32_MIN, broadcast over heads and queries. */
 function additiveAttentionMask(mask: Tensor): Tensor {
@@ -88,7 +131,7 @@ export class RobertaModel {
   }
 }
 
-/** A task model: the encoder without its pooler, and a head on its last hidden state. */
+/** A task model: the encoder (without its pooler unless the head reads it) and a head. */
 abstract class RobertaWithHead {
   abstract readonly architecture: RobertaArchitecture;
   readonly roberta: RobertaModel;
@@ -96,22 +139,20 @@ abstract class RobertaWithHead {
   constructor(
     readonly params: ParameterStore,
     readonly config: RobertaConfig,
+    addPoolingLayer = false,
   ) {
-    this.roberta = new RobertaModel(params, config, false);
+    this.roberta = new RobertaModel(params, config, addPoolingLayer);
   }
 
   get backend(): Backend {
     return this.params.backend;
   }
 
-  /** lastHiddenState [batch, seq, hidden] → logits */
-  protected abstract head(lastHiddenState: Tensor): Tensor;
+  abstract forward(inputs: ModelInputs, options?: ForwardOptions): RobertaOutput;
 
-  forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
-    return tidy(() => {
-      const out = this.roberta.encode(inputs, options);
-      return { ...out, logits: this.head(out.lastHiddenState) };
-    });
+  /** The encoder, then `head` on what it returned, in one scope. */
+  protected withHead(inputs: ModelInputs, options: ForwardOptions, head: (encoded: RobertaOutput) => RobertaOutput): RobertaOutput {
+    return tidy(() => head(this.roberta.encode(inputs, options)));
   }
 
   dispose(): void {
@@ -123,8 +164,8 @@ export class RobertaForSequenceClassification extends RobertaWithHead {
   readonly architecture = 'RobertaForSequenceClassification';
   readonly classifier = new RobertaClassificationHead(this.params, this.config);
 
-  protected head(lastHiddenState: Tensor): Tensor {
-    return this.classifier.forward(lastHiddenState); // [batch, labels]
+  forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
+    return this.withHead(inputs, options, (out) => ({ ...out, logits: this.classifier.forward(out.lastHiddenState) })); // [batch, labels]
   }
 }
 
@@ -132,9 +173,55 @@ export class RobertaForMaskedLM extends RobertaWithHead {
   readonly architecture = 'RobertaForMaskedLM';
   readonly lmHead = new RobertaLMHead(this.params, this.config, this.roberta.embeddings.wordEmbeddings);
 
-  protected head(lastHiddenState: Tensor): Tensor {
-    return this.lmHead.forward(lastHiddenState); // [batch, seq, vocab]
+  forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
+    return this.withHead(inputs, options, (out) => ({ ...out, logits: this.lmHead.forward(out.lastHiddenState) })); // [batch, seq, vocab]
   }
 }
 
-export type AnyRobertaModel = RobertaModel | RobertaForSequenceClassification | RobertaForMaskedLM;
+/** One label per token (named entities, parts of speech).  classifier [num_labels, hidden] */
+export class RobertaForTokenClassification extends RobertaWithHead {
+  readonly architecture = 'RobertaForTokenClassification';
+  readonly classifier = new Linear(this.params, 'classifier', this.config.hiddenSize, this.config.numLabels);
+
+  forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
+    return this.withHead(inputs, options, (out) => ({ ...out, logits: this.classifier.forward(out.lastHiddenState) })); // [batch, seq, labels]
+  }
+}
+
+/** Extractive QA: how likely each token is to start and to end the answer.  qa_outputs [2, hidden] */
+export class RobertaForQuestionAnswering extends RobertaWithHead {
+  readonly architecture = 'RobertaForQuestionAnswering';
+  readonly qaOutputs = new Linear(this.params, 'qa_outputs', this.config.hiddenSize, 2);
+
+  forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
+    return this.withHead(inputs, options, (out) => ({ ...out, ...splitSpanLogits(this.qaOutputs.forward(out.lastHiddenState)) }));
+  }
+}
+
+/**
+ * Scores each of an example's choices: input_ids [batch, choices, seq] run as batch · choices rows
+ * through the encoder, whose pooler (kept here, unlike the other heads) feeds the classifier.
+ *   classifier [1, hidden]
+ */
+export class RobertaForMultipleChoice extends RobertaWithHead {
+  readonly architecture = 'RobertaForMultipleChoice';
+  readonly classifier = new Linear(this.params, 'classifier', this.config.hiddenSize, 1);
+
+  constructor(params: ParameterStore, config: RobertaConfig) {
+    super(params, config, true);
+  }
+
+  forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
+    const { rows, batch, choices } = flattenChoices(inputs);
+    // HF's MultipleChoiceModelOutput has no pooler output: the pooled rows only feed the classifier.
+    return this.withHead(rows, options, ({ poolerOutput, ...out }) => ({ ...out, logits: ops.reshape(this.classifier.forward(poolerOutput!), [batch, choices]) }));
+  }
+}
+
+export type AnyRobertaModel =
+  | RobertaModel
+  | RobertaForSequenceClassification
+  | RobertaForMaskedLM
+  | RobertaForTokenClassification
+  | RobertaForQuestionAnswering
+  | RobertaForMultipleChoice;

@@ -2,10 +2,15 @@
 // operators (opset 17) instead of our engine's ops, one function per Hugging Face module.
 //
 //   inputs   input_ids, attention_mask [batch, sequence] int64 (as in HF's own exports),
-//            token_type_ids [batch, sequence] int64 only if asked for (else zeros, HF's default)
+//            token_type_ids [batch, sequence] int64 only if asked for (else zeros, HF's default);
+//            [batch, choices, sequence] for multiple choice
 //   outputs  last_hidden_state [batch, sequence, hidden]
 //            pooler_output [batch, hidden]                 RobertaModel
 //            logits [batch, labels] / [batch, sequence, vocab]   classification / masked LM
+//            logits [batch, sequence, labels]               token classification
+//            start_logits, end_logits [batch, sequence]     question answering
+//            logits [batch, choices]                        multiple choice (whose other outputs
+//                                                           are over its batch · choices rows)
 //            hidden_states.{0…N}, attentions.{0…N-1}       optional, named as in the test fixtures
 //
 // Choices:
@@ -36,6 +41,9 @@ const IR_VERSION = 8;
 /** Names of the dynamic axes. */
 const BATCH = 'batch';
 const SEQUENCE = 'sequence';
+const CHOICES = 'choices';
+/** Multiple choice's encoder rows: batch · choices. */
+const ROWS = 'batch_x_choices';
 
 export interface RobertaGraphOptions {
   readonly architecture: RobertaArchitecture;
@@ -220,24 +228,52 @@ function lmHead(g: GraphContext, hidden: string, wordEmbeddings: string): string
   return b.node('Add', [b.node('MatMul', [x, decoderT], {}, 'lm_head.decoder.matmul'), bias], {}, 'lm_head.decoder');
 }
 
+/** token classification's `classifier` on every token: [batch, sequence, labels]. */
+function tokenClassifier(g: GraphContext, hidden: string): string {
+  return linear(g, hidden, 'classifier', g.config.hiddenSize, g.config.numLabels);
+}
+
+/** question answering's `qa_outputs` on every token, split into start and end logits, each [batch, sequence]. */
+function spanLogits(g: GraphContext, hidden: string): { start: string; end: string } {
+  const { b } = g;
+  const span = linear(g, hidden, 'qa_outputs', g.config.hiddenSize, 2);
+  const pick = (index: number, hint: string) => b.node('Gather', [span, b.int64Constant('const', [], [index])], { axis: attr.int(2) }, hint);
+  return { start: pick(0, 'qa_outputs.start'), end: pick(1, 'qa_outputs.end') };
+}
+
+/** multiple choice's `classifier` on each pooled row, [rows, 1] → [batch, choices] (HF's view(-1, num_choices)). */
+function choiceScores(g: GraphContext, pooled: string, inputIds: string): string {
+  const { b } = g;
+  const scores = linear(g, pooled, 'classifier', g.config.hiddenSize, 1);
+  const choices = b.node('Shape', [inputIds], { start: attr.int(1), end: attr.int(2) }, 'input_ids.choices');
+  const shape = b.node('Concat', [b.int64Constant('const', [1], [-1]), choices], { axis: attr.int(0) }, 'logits.shape');
+  return b.node('Reshape', [scores, shape], {}, 'classifier.choices');
+}
+
 /** The whole model, ready for encodeModel. */
 export function buildRobertaModel(params: HostParameters, config: RobertaConfig, options: RobertaGraphOptions): OnnxModel {
   const b = new GraphBuilder();
   const g: GraphContext = { b, params, config };
   const h = config.hiddenSize;
-  const tokens = [BATCH, SEQUENCE];
+  // Multiple choice takes [batch, choices, sequence] and runs the encoder on its batch · choices
+  // rows (Flatten from axis 2), as HF does; its hidden states and attentions are over those rows.
+  const multipleChoice = options.architecture === 'RobertaForMultipleChoice';
+  const tokens = multipleChoice ? [BATCH, CHOICES, SEQUENCE] : [BATCH, SEQUENCE];
+  const rowsAxis = multipleChoice ? ROWS : BATCH;
+  const asRows = (x: string) => (multipleChoice ? b.node('Flatten', [x], { axis: attr.int(2) }, `${x}.rows`) : x);
 
   const inputIds = b.input('input_ids', 'int64', tokens);
   const attentionMask = b.input('attention_mask', 'int64', tokens);
+  const rowIds = asRows(inputIds);
   const tokenTypeIds = options.tokenTypeIds
-    ? b.input('token_type_ids', 'int64', tokens)
-    : b.node('ConstantOfShape', [b.node('Shape', [inputIds], {}, 'input_ids.shape')], { value: attr.tensor(onnxTensor('zero', [1], new BigInt64Array(1))) }, 'token_type_ids');
+    ? asRows(b.input('token_type_ids', 'int64', tokens))
+    : b.node('ConstantOfShape', [b.node('Shape', [rowIds], {}, 'input_ids.shape')], { value: attr.tensor(onnxTensor('zero', [1], new BigInt64Array(1))) }, 'token_type_ids');
 
-  const { output: embedded, wordEmbeddings } = embeddings(g, inputIds, tokenTypeIds);
-  const { hiddenStates, attentions } = encoder(g, embedded, additiveAttentionMask(g, attentionMask));
+  const { output: embedded, wordEmbeddings } = embeddings(g, rowIds, tokenTypeIds);
+  const { hiddenStates, attentions } = encoder(g, embedded, additiveAttentionMask(g, asRows(attentionMask)));
   const lastHiddenState = hiddenStates[hiddenStates.length - 1];
 
-  b.output(lastHiddenState, 'last_hidden_state', 'float32', [BATCH, SEQUENCE, h]);
+  b.output(lastHiddenState, 'last_hidden_state', 'float32', [rowsAxis, SEQUENCE, h]);
   switch (options.architecture) {
     case 'RobertaModel':
       b.output(pooler(g, lastHiddenState), 'pooler_output', 'float32', [BATCH, h]);
@@ -248,9 +284,21 @@ export function buildRobertaModel(params: HostParameters, config: RobertaConfig,
     case 'RobertaForMaskedLM':
       b.output(lmHead(g, lastHiddenState, wordEmbeddings), 'logits', 'float32', [BATCH, SEQUENCE, config.vocabSize]);
       break;
+    case 'RobertaForTokenClassification':
+      b.output(tokenClassifier(g, lastHiddenState), 'logits', 'float32', [BATCH, SEQUENCE, config.numLabels]);
+      break;
+    case 'RobertaForQuestionAnswering': {
+      const { start, end } = spanLogits(g, lastHiddenState);
+      b.output(start, 'start_logits', 'float32', [BATCH, SEQUENCE]);
+      b.output(end, 'end_logits', 'float32', [BATCH, SEQUENCE]);
+      break;
+    }
+    case 'RobertaForMultipleChoice':
+      b.output(choiceScores(g, pooler(g, lastHiddenState), inputIds), 'logits', 'float32', [BATCH, CHOICES]);
+      break;
   }
-  if (options.hiddenStates) hiddenStates.forEach((t, i) => b.output(t, `hidden_states.${i}`, 'float32', [BATCH, SEQUENCE, h]));
-  if (options.attentions) attentions.forEach((t, i) => b.output(t, `attentions.${i}`, 'float32', [BATCH, config.numAttentionHeads, SEQUENCE, SEQUENCE]));
+  if (options.hiddenStates) hiddenStates.forEach((t, i) => b.output(t, `hidden_states.${i}`, 'float32', [rowsAxis, SEQUENCE, h]));
+  if (options.attentions) attentions.forEach((t, i) => b.output(t, `attentions.${i}`, 'float32', [rowsAxis, config.numAttentionHeads, SEQUENCE, SEQUENCE]));
 
   return {
     irVersion: IR_VERSION,

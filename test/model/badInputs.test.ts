@@ -50,8 +50,11 @@ describe('bad weights and configs', () => {
   });
 
   it('an unknown architecture', async () => {
-    const dir = dirWith({ config: (c) => (c.architectures = ['RobertaForQuestionAnswering']) });
-    await expect(fromPretrained(dir)).rejects.toThrow('config.architectures names RobertaForQuestionAnswering; supported: RobertaModel, RobertaForSequenceClassification, RobertaForMaskedLM');
+    const dir = dirWith({ config: (c) => (c.architectures = ['RobertaForCausalLM']) });
+    await expect(fromPretrained(dir)).rejects.toThrow(
+      'config.architectures names RobertaForCausalLM; supported: RobertaModel, RobertaForSequenceClassification, RobertaForMaskedLM, ' +
+        'RobertaForTokenClassification, RobertaForQuestionAnswering, RobertaForMultipleChoice',
+    );
   });
 
   it('a directory without weights', async () => {

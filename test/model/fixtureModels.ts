@@ -1,4 +1,5 @@
-// The tiny Hugging Face models in test/fixtures/models and what HF computed for them.
+// The tiny Hugging Face models in test/fixtures/models (the base model, sequence classification,
+// masked LM) and test/fixtures/heads (the other task heads), and what HF computed for them.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,14 +8,29 @@ import { parseSafetensors, safetensorsTensors } from '../../model/weights/safete
 import type { HostTensor } from '../../model/weights/hostTensor.js';
 
 export const FIXTURE_MODELS_DIR = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
-export const FIXTURE_MODELS = ['tiny', 'tiny-cls', 'tiny-mlm'] as const;
+const HEAD_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/heads/', import.meta.url));
+const HEAD_MODELS = ['tiny-tok', 'tiny-qa', 'tiny-mc'] as const;
+export const FIXTURE_MODELS = ['tiny', 'tiny-cls', 'tiny-mlm', ...HEAD_MODELS] as const;
 export type FixtureModel = (typeof FIXTURE_MODELS)[number];
+/** The fixtures whose inputs are [batch, seq]; tiny-mc's are [batch, choices, seq]. */
+export type SequenceFixtureModel = Exclude<FixtureModel, 'tiny-mc'>;
 
 export function fixtureDir(name: FixtureModel): string {
-  return join(FIXTURE_MODELS_DIR, name);
+  return join((HEAD_MODELS as readonly string[]).includes(name) ? HEAD_FIXTURES_DIR : FIXTURE_MODELS_DIR, name);
 }
 
-export function fixtureInputs(name: FixtureModel): { input_ids: number[][]; attention_mask: number[][] } {
+export interface SequenceInputs {
+  input_ids: number[][];
+  attention_mask: number[][];
+}
+export interface ChoiceInputs {
+  input_ids: number[][][];
+  attention_mask: number[][][];
+}
+
+export function fixtureInputs(name: SequenceFixtureModel): SequenceInputs;
+export function fixtureInputs(name: FixtureModel): SequenceInputs | ChoiceInputs;
+export function fixtureInputs(name: FixtureModel): SequenceInputs | ChoiceInputs {
   return JSON.parse(readFileSync(join(fixtureDir(name), 'inputs.json'), 'utf8'));
 }
 

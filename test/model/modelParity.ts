@@ -1,5 +1,6 @@
 // Full-model parity against Hugging Face, shared by every backend: each fixture model's every
-// output (embeddings, each layer's hidden state and attention probabilities, pooler, logits)
+// output (embeddings, each layer's hidden state and attention probabilities, pooler, the head's
+// logits: sequence, masked LM, token, question-answering start/end, multiple choice)
 // must be within 1e-4 of what HF computed. Comparing layer by layer means a failure names the
 // first layer that drifts.
 //
@@ -9,7 +10,7 @@
 
 import type { Backend } from '../../engine/backend.js';
 import { fromPretrained } from '../../model/fromPretrained.js';
-import type { Tensor } from '../../engine/tensor.js';
+import { disposeOutput, namedOutputs } from '../../model/roberta.js';
 import { FIXTURE_MODELS, fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff, type FixtureModel } from './fixtureModels.js';
 
 export const PARITY_TOLERANCE = 1e-4;
@@ -19,11 +20,7 @@ async function compareWithHuggingFace(name: FixtureModel, backend: Backend, outp
   const expected = fixtureExpected(name);
   const inputs = fixtureInputs(name);
   const out = model.forward({ inputIds: inputs.input_ids, attentionMask: inputs.attention_mask }, { outputHiddenStates: true, outputAttentions });
-  const ours = new Map<string, Tensor>([['last_hidden_state', out.lastHiddenState]]);
-  out.hiddenStates?.forEach((t, i) => ours.set(`hidden_states.${i}`, t));
-  out.attentions?.forEach((t, i) => ours.set(`attentions.${i}`, t));
-  if (out.poolerOutput) ours.set('pooler_output', out.poolerOutput);
-  if (out.logits) ours.set('logits', out.logits);
+  const ours = namedOutputs(out);
   const skipped = ['input_ids', 'attention_mask', 'position_ids'];
   if (!outputAttentions) {
     expect(out.attentions).toBeUndefined();
@@ -43,9 +40,11 @@ async function compareWithHuggingFace(name: FixtureModel, backend: Backend, outp
     compared.push(key);
   }
   expect(compared).toContain('last_hidden_state');
+  // And nothing HF does not return (multiple choice has no pooler_output, QA no logits).
+  expect([...ours.keys()].filter((k) => !expected.has(k))).toEqual([]);
   const layers = model.config.numHiddenLayers;
   expect(compared.length).toBeGreaterThanOrEqual((outputAttentions ? 2 * layers : layers) + 2);
-  for (const t of new Set(ours.values())) t.dispose();
+  disposeOutput(out);
   model.dispose();
 }
 

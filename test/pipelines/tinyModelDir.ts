@@ -6,7 +6,7 @@
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixtureDir, fixtureInputs, type FixtureModel } from '../model/fixtureModels.js';
+import { fixtureDir, fixtureInputs, type SequenceFixtureModel } from '../model/fixtureModels.js';
 
 /** GPT-2's bytes→unicode table, written out independently of tokenizer/byteLevel.ts. */
 function byteSymbols(): string[] {
@@ -24,7 +24,7 @@ export interface TinyModelDir {
 }
 
 /** `maskAt`: [row, position] whose id becomes the `<mask>` token (for fill-mask). */
-export function tinyModelDir(name: FixtureModel, maskAt?: [number, number]): TinyModelDir {
+export function tinyModelDir(name: SequenceFixtureModel, maskAt?: [number, number]): TinyModelDir {
   const rows = fixtureInputs(name).input_ids;
   const maskId = maskAt ? rows[maskAt[0]][maskAt[1]] : undefined;
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';

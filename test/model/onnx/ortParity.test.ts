@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { fromPretrained } from '../../../model/fromPretrained.js';
+import { disposeOutput, namedOutputs } from '../../../model/roberta.js';
 import { exportOnnx } from '../../../model/onnx/export.js';
 import type { HostTensor } from '../../../model/weights/hostTensor.js';
 import { FIXTURE_MODELS, fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff, type FixtureModel } from '../fixtureModels.js';
@@ -22,10 +23,17 @@ interface Output {
   readonly data: Float32Array;
 }
 type Outputs = Map<string, Output>;
-type Ids = number[][];
+/** [batch, seq], or [batch, choices, seq] for multiple choice. */
+type Ids = number[][] | number[][][];
 
-function int64(rows: Ids): ort.Tensor {
-  return new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0].length]);
+function dimsOf(ids: Ids): number[] {
+  const dims: number[] = [];
+  for (let t: unknown = ids; Array.isArray(t); t = t[0]) dims.push(t.length);
+  return dims;
+}
+
+function int64(ids: Ids): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(ids.flat(2) as number[], BigInt), dimsOf(ids));
 }
 
 async function runOrt(session: ort.InferenceSession, feeds: Record<string, Ids>): Promise<Outputs> {
@@ -38,31 +46,32 @@ async function runOurs(dir: string, inputIds: Ids, attentionMask: Ids): Promise<
   const model = await fromPretrained(dir);
   try {
     const out = model.forward({ inputIds, attentionMask }, { outputHiddenStates: true, outputAttentions: true });
-    const named = new Map([['last_hidden_state', out.lastHiddenState]]);
-    if (out.poolerOutput) named.set('pooler_output', out.poolerOutput);
-    if (out.logits) named.set('logits', out.logits);
-    out.hiddenStates?.forEach((t, i) => named.set(`hidden_states.${i}`, t));
-    out.attentions?.forEach((t, i) => named.set(`attentions.${i}`, t));
     const outputs: Outputs = new Map();
-    for (const [name, t] of named) outputs.set(name, { dims: t.shape, data: (await t.data()) as Float32Array });
-    for (const t of new Set(named.values())) t.dispose();
+    for (const [name, t] of namedOutputs(out)) outputs.set(name, { dims: t.shape, data: (await t.data()) as Float32Array });
+    disposeOutput(out);
     return outputs;
   } finally {
     model.dispose();
   }
 }
 
-/** Which axes of an output are the batch and sequence axes (independent of what the file declares). */
-function axesOf(name: string, rank: number): ('batch' | 'sequence' | null)[] {
-  if (name.startsWith('attentions.')) return ['batch', null, 'sequence', 'sequence'];
-  if (name === 'pooler_output' || rank === 2) return ['batch', null];
-  return ['batch', 'sequence', null];
+/**
+ * Which axes of an output are the row and sequence axes (independent of what the file declares).
+ * Rows are the batch, or for multiple choice the choices of its one example (whose hidden states
+ * are over batch · choices rows, and whose logits are [1, choices]).
+ */
+function axesOf(name: string, rank: number, multipleChoice: boolean): ('rows' | 'sequence' | null)[] {
+  if (name.startsWith('attentions.')) return ['rows', null, 'sequence', 'sequence'];
+  if (name === 'start_logits' || name === 'end_logits') return ['rows', 'sequence'];
+  if (name === 'logits' && multipleChoice) return [null, 'rows'];
+  if (name === 'pooler_output' || rank === 2) return ['rows', null];
+  return ['rows', 'sequence', null];
 }
 
-/** HF's expected tensor cut down to the first `batch` rows and `seq` positions. */
-function sliceExpected(name: string, t: HostTensor, batch: number, seq: number): Output {
-  const axes = axesOf(name, t.shape.length);
-  const dims = t.shape.map((d, i) => (axes[i] === 'batch' ? batch : axes[i] === 'sequence' ? seq : d));
+/** HF's expected tensor cut down to the first `rows` rows and `seq` positions. */
+function sliceExpected(name: string, t: HostTensor, rows: number, seq: number, multipleChoice: boolean): Output {
+  const axes = axesOf(name, t.shape.length, multipleChoice);
+  const dims = t.shape.map((d, i) => (axes[i] === 'rows' ? rows : axes[i] === 'sequence' ? seq : d));
   const out = new Float32Array(dims.reduce((a, b) => a * b, 1));
   const strides = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, b) => a * b, 1));
   out.forEach((_, flat) => {
@@ -91,12 +100,29 @@ function expectClose(label: string, got: Outputs, want: Outputs): number {
   return worst;
 }
 
-function expectedOutputs(name: FixtureModel, batch: number, seq: number): Outputs {
+function expectedOutputs(name: FixtureModel, rows: number, seq: number): Outputs {
   const outputs: Outputs = new Map();
   for (const [key, t] of fixtureExpected(name)) {
-    if (!['input_ids', 'attention_mask', 'position_ids'].includes(key)) outputs.set(key, sliceExpected(key, t, batch, seq));
+    if (!['input_ids', 'attention_mask', 'position_ids'].includes(key)) outputs.set(key, sliceExpected(key, t, rows, seq, name === 'tiny-mc'));
   }
   return outputs;
+}
+
+/** The first `rows` rows (multiple choice: the first `rows` choices of each example), cut to `seq` positions. */
+function cutIds(ids: Ids, rows: number, seq: number): Ids {
+  const cut = (m: number[][]) => m.slice(0, rows).map((r) => r.slice(0, seq));
+  return Array.isArray(ids[0][0]) ? (ids as number[][][]).map(cut) : cut(ids as number[][]);
+}
+
+/**
+ * The fixture's rows (all, all but the last, the first), each time cut to the longest real length
+ * among them: HF's outputs on the cut-down batch are its full outputs cut down, since padded keys
+ * get attention probability exactly 0.
+ */
+function cutSizes(mask: Ids): [rows: number, seq: number][] {
+  const rows = Array.isArray(mask[0][0]) ? (mask as number[][][])[0] : (mask as number[][]);
+  const realLength = (r: number[]) => r.reduce((a, b) => a + b, 0);
+  return [rows.length, rows.length - 1, 1].map((n) => [n, Math.max(...rows.slice(0, n).map(realLength))]);
 }
 
 async function exportAndLoad(dir: string, file: string, options: Parameters<typeof exportOnnx>[2] = {}): Promise<ort.InferenceSession> {
@@ -114,17 +140,18 @@ describe('export-onnx: onnxruntime-node runs the file and matches Hugging Face',
 
       // The dynamic axes as the file declares them, read back by ORT.
       const declared = Object.fromEntries(session.outputMetadata.map((m) => [m.name, m.isTensor ? m.shape : null]));
-      expect(declared['last_hidden_state']).toEqual(['batch', 'sequence', 32]);
-      expect(declared['attentions.0']).toEqual(['batch', 4, 'sequence', 'sequence']);
+      const rowsAxis = name === 'tiny-mc' ? 'batch_x_choices' : 'batch';
+      expect(declared['last_hidden_state']).toEqual([rowsAxis, 'sequence', 32]);
+      expect(declared['attentions.0']).toEqual([rowsAxis, 4, 'sequence', 'sequence']);
 
-      // The fixture's 3 × 12, then 2 × 9 (rows of 5 and 9 real tokens) and 1 × 5 (no padding):
-      // HF's outputs on the cut-down batch are its full outputs cut down, since padded keys get
-      // attention probability exactly 0.
-      for (const [batch, seq] of [[3, 12], [2, 9], [1, 5]]) {
-        const cut = (rows: Ids) => rows.slice(0, batch).map((r) => r.slice(0, seq));
-        const onnx = await runOrt(session, { input_ids: cut(ids), attention_mask: cut(mask) });
-        expectClose(`${name} ${batch}×${seq} vs HF`, onnx, expectedOutputs(name, batch, seq));
-        expectClose(`${name} ${batch}×${seq} vs our CPU forward`, onnx, await runOurs(fixtureDir(name), cut(ids), cut(mask)));
+      // E.g. 3 × 12, 2 × 9 and 1 × 5 for rows of 5, 9 and 12 real tokens.
+      const sizes = cutSizes(mask);
+      expect(new Set(sizes.map(([, seq]) => seq)).size).toBeGreaterThan(1); // the sequence axis is cut too
+      for (const [rows, seq] of sizes) {
+        const [cutIdsOf, cutMask] = [cutIds(ids, rows, seq), cutIds(mask, rows, seq)];
+        const onnx = await runOrt(session, { input_ids: cutIdsOf, attention_mask: cutMask });
+        expectClose(`${name} ${rows}×${seq} vs HF`, onnx, expectedOutputs(name, rows, seq));
+        expectClose(`${name} ${rows}×${seq} vs our CPU forward`, onnx, await runOurs(fixtureDir(name), cutIdsOf, cutMask));
       }
       await session.release();
     });
