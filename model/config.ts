@@ -3,9 +3,11 @@
 //
 // Everything that changes the numbers the model computes is checked here, once, with an error that
 // names the file and the key; the model code can then trust the config. Keys we do not need
-// (dropout rates, initializer_range, torch_dtype, ...) are ignored, since HF configs carry many.
-// Where HF's RobertaConfig has a default that `save_pretrained` may leave out of the file (token
-// ids, labels, position_embedding_type), the same default applies here so we compute what HF does.
+// (dropout rates, initializer_range, torch_dtype, ...) are ignored, since HF configs carry many
+// (HF keeps them as attributes nobody reads at inference).
+// A key missing from the file takes RobertaConfig's default, as in transformers, so we compute what
+// HF computes from the same file; where HF only logs a warning (num_labels disagreeing with
+// id2label), so do we, through `warn`.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,8 +38,11 @@ export interface RobertaConfig {
   readonly bosTokenId: number | undefined;
   readonly eosTokenId: number | undefined;
   readonly architectures: readonly string[];
-  /** Label name of each class index: HF's `id2label` with its string keys turned into indices. */
-  readonly id2label: readonly string[];
+  /**
+   * Label name by class index: HF's `id2label` with its string keys turned into ints. The indices
+   * need not be 0…n−1 (HF accepts any), so a class may have no name.
+   */
+  readonly id2label: ReadonlyMap<number, string>;
   readonly label2id: ReadonlyMap<string, number>;
   readonly numLabels: number;
   readonly problemType: ProblemType | undefined;
@@ -59,7 +64,23 @@ const HIDDEN_ACTS: ReadonlyMap<string, HiddenAct> = new Map<string, HiddenAct>([
 
 const PROBLEM_TYPES: readonly ProblemType[] = ['single_label_classification', 'multi_label_classification', 'regression'];
 
-export async function loadRobertaConfig(dir: string): Promise<RobertaConfig> {
+/** RobertaConfig.__init__'s defaults (transformers 4.36.2, configuration_roberta.py), for keys a file leaves out. */
+const ROBERTA_DEFAULTS = {
+  vocab_size: 50265,
+  hidden_size: 768,
+  num_hidden_layers: 12,
+  num_attention_heads: 12,
+  intermediate_size: 3072,
+  hidden_act: 'gelu',
+  max_position_embeddings: 512,
+  type_vocab_size: 2,
+  layer_norm_eps: 1e-12,
+} as const;
+
+/** Where a parse reports what HF would log as a warning (a one-line message). */
+export type ConfigWarn = (line: string) => void;
+
+export async function loadRobertaConfig(dir: string, warn?: ConfigWarn): Promise<RobertaConfig> {
   const path = join(dir, 'config.json');
   let text: string;
   try {
@@ -73,13 +94,13 @@ export async function loadRobertaConfig(dir: string): Promise<RobertaConfig> {
   } catch (error) {
     throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
   }
-  return parseRobertaConfig(json, path);
+  return parseRobertaConfig(json, path, warn);
 }
 
-/** Validates a parsed config.json; `source` names it in errors. */
-export function parseRobertaConfig(json: unknown, source: string): RobertaConfig {
+/** Validates a parsed config.json; `source` names it in errors and warnings. */
+export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWarn = () => {}): RobertaConfig {
   if (!isJsonObject(json)) throw new ConfigError(`${source}: expected a JSON object, got ${describeJson(json)}`);
-  const keys = new ConfigReader(json, source);
+  const keys = new ConfigReader(json, source, warn);
 
   const modelType = keys.optional('model_type', isString, 'a string');
   if (modelType !== undefined && modelType !== 'roberta') {
@@ -100,32 +121,33 @@ export function parseRobertaConfig(json: unknown, source: string): RobertaConfig
     }
   }
 
-  const vocabSize = keys.required('vocab_size', isPositiveInteger, 'a positive integer');
-  const hiddenSize = keys.required('hidden_size', isPositiveInteger, 'a positive integer');
-  const numHiddenLayers = keys.required('num_hidden_layers', isPositiveInteger, 'a positive integer');
-  const numAttentionHeads = keys.required('num_attention_heads', isPositiveInteger, 'a positive integer');
+  const vocabSize = keys.optional('vocab_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.vocab_size;
+  const hiddenSize = keys.optional('hidden_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.hidden_size;
+  const numHiddenLayers = keys.optional('num_hidden_layers', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.num_hidden_layers;
+  const numAttentionHeads = keys.optional('num_attention_heads', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.num_attention_heads;
   if (hiddenSize % numAttentionHeads !== 0) {
     keys.fail('num_attention_heads', `${numAttentionHeads} does not divide hidden_size ${hiddenSize}`);
   }
-  const intermediateSize = keys.required('intermediate_size', isPositiveInteger, 'a positive integer');
-  const actName = keys.required('hidden_act', isString, 'a string');
+  const intermediateSize = keys.optional('intermediate_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.intermediate_size;
+  const actName = keys.optional('hidden_act', isString, 'a string') ?? ROBERTA_DEFAULTS.hidden_act;
   const hiddenAct = HIDDEN_ACTS.get(actName);
   if (hiddenAct === undefined) {
     const supported = [...HIDDEN_ACTS.keys()].join(', ');
     return keys.fail('hidden_act', `${describeJson(actName)} is not supported (supported: ${supported})`);
   }
-  const maxPositionEmbeddings = keys.required('max_position_embeddings', isPositiveInteger, 'a positive integer');
-  const typeVocabSize = keys.required('type_vocab_size', isPositiveInteger, 'a positive integer');
-  const layerNormEps = keys.required('layer_norm_eps', isPositiveNumber, 'a positive number');
+  const maxPositionEmbeddings = keys.optional('max_position_embeddings', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.max_position_embeddings;
+  const typeVocabSize = keys.optional('type_vocab_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.type_vocab_size;
+  const layerNormEps = keys.optional('layer_norm_eps', isPositiveNumber, 'a positive number') ?? ROBERTA_DEFAULTS.layer_norm_eps;
 
+  // HF reads bos/eos ids without checking them against the vocabulary; only the padding index
+  // must lie inside the embedding table (nn.Embedding asserts padding_idx < num_embeddings).
   const tokenId = (key: string, fallback: number): number | undefined => {
     const id = keys.optional(key, isNullOrNonNegativeInteger, 'a non-negative integer or null');
-    if (id === null) return undefined;
-    if (id !== undefined && id >= vocabSize) keys.fail(key, `${id} is not below vocab_size ${vocabSize}`);
-    return id ?? fallback;
+    return id === null ? undefined : (id ?? fallback);
   };
   const padTokenId = tokenId('pad_token_id', 1);
   if (padTokenId === undefined) return keys.fail('pad_token_id', 'must be set: RoBERTa numbers positions from it');
+  if (padTokenId >= vocabSize) keys.fail('pad_token_id', `${padTokenId} is not below vocab_size ${vocabSize}`);
   if (maxPositionEmbeddings <= padTokenId + 1) {
     keys.fail(
       'max_position_embeddings',
@@ -155,7 +177,7 @@ export function parseRobertaConfig(json: unknown, source: string): RobertaConfig
     architectures: keys.optional('architectures', isNullOrStringArray, 'an array of strings') ?? [],
     id2label,
     label2id,
-    numLabels: id2label.length,
+    numLabels: id2label.size,
     problemType: problemType as ProblemType | undefined,
     positionEmbeddingType: 'absolute',
     tieWordEmbeddings: keys.optional('tie_word_embeddings', isBoolean, 'a boolean') ?? true,
@@ -163,28 +185,30 @@ export function parseRobertaConfig(json: unknown, source: string): RobertaConfig
 }
 
 /**
- * Labels follow PretrainedConfig: `id2label` wins; without it `num_labels` (default 2) labels are
- * named LABEL_0, LABEL_1, ...; `label2id` defaults to the inverse of `id2label`.
+ * Labels as PretrainedConfig.__init__ (transformers 4.36.2) reads them: `id2label` wins, its keys
+ * turned into ints with Python's int(), whatever indices they name; a `num_labels` that disagrees
+ * is only warned about. Without `id2label`, `num_labels` (default 2) labels are named LABEL_0,
+ * LABEL_1, ... `label2id` defaults to the inverse of `id2label`; HF never reads it at inference,
+ * so its values are not checked against the classes.
  */
-function readLabels(keys: ConfigReader): { id2label: string[]; label2id: Map<string, number> } {
+function readLabels(keys: ConfigReader): { id2label: Map<number, string>; label2id: Map<string, number> } {
   const numLabels = keys.optional('num_labels', isPositiveInteger, 'a positive integer');
   const idMap = keys.optional('id2label', isJsonObject, 'an object');
-  let id2label: string[];
+  const id2label = new Map<number, string>();
   if (idMap === undefined) {
-    id2label = Array.from({ length: numLabels ?? 2 }, (_, i) => `LABEL_${i}`);
+    for (let i = 0; i < (numLabels ?? 2); i++) id2label.set(i, `LABEL_${i}`);
   } else {
-    id2label = [];
-    for (const [id, label] of Object.entries(idMap)) {
-      // JSON object keys are strings; HF turns them into ints.
-      if (!/^(0|[1-9]\d*)$/.test(id)) keys.fail('id2label', `key ${JSON.stringify(id)} is not a class index`);
-      if (typeof label !== 'string') keys.fail('id2label', `label of class ${id} must be a string, got ${describeJson(label)}`);
-      id2label[Number(id)] = label;
+    for (const [key, label] of Object.entries(idMap)) {
+      const id = pythonInt(key);
+      if (id === undefined) keys.fail('id2label', `key ${JSON.stringify(key)} is not an integer (HF converts the keys with int())`);
+      if (typeof label !== 'string') keys.fail('id2label', `label of class ${key} must be a string, got ${describeJson(label)}`);
+      id2label.set(id, label);
     }
-    const size = Object.keys(idMap).length;
-    if (size === 0 || id2label.length !== size) {
-      keys.fail('id2label', `class indices must be exactly 0…${size - 1}, got ${Object.keys(idMap).join(', ') || 'none'}`);
+    if (id2label.size === 0) keys.fail('id2label', 'is empty: a classifier needs at least one class');
+    if (numLabels !== undefined && numLabels !== id2label.size) {
+      const count = `${id2label.size} label${id2label.size === 1 ? '' : 's'}`;
+      keys.warn(`key "num_labels": ${numLabels} but id2label has ${count}; using ${id2label.size}, as transformers does`);
     }
-    if (numLabels !== undefined && numLabels !== size) keys.fail('num_labels', `${numLabels} but id2label has ${size} labels`);
   }
 
   const labelMap = keys.optional('label2id', isJsonObject, 'an object');
@@ -193,13 +217,19 @@ function readLabels(keys: ConfigReader): { id2label: string[]; label2id: Map<str
     id2label.forEach((label, id) => label2id.set(label, id));
   } else {
     for (const [label, id] of Object.entries(labelMap)) {
-      if (!isNonNegativeInteger(id) || id >= id2label.length) {
-        keys.fail('label2id', `"${label}" must map to a class index below ${id2label.length}, got ${describeJson(id)}`);
-      }
+      if (!isSafeInteger(id)) keys.fail('label2id', `"${label}" must map to an integer, got ${describeJson(id)}`);
       label2id.set(label, id);
     }
   }
   return { id2label, label2id };
+}
+
+/** Python's int() on a string: optional sign and surrounding whitespace, digits with single underscores between them. */
+function pythonInt(text: string): number | undefined {
+  const match = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/.exec(text);
+  if (!match) return undefined;
+  const value = Number(match[1] + match[2].replaceAll('_', ''));
+  return Number.isSafeInteger(value) ? value : undefined;
 }
 
 /** Typed access to config keys with errors that name the file and the key. */
@@ -207,12 +237,8 @@ class ConfigReader {
   constructor(
     private readonly json: Record<string, unknown>,
     private readonly source: string,
+    private readonly warnLine: ConfigWarn,
   ) {}
-
-  required<T>(key: string, check: (value: unknown) => value is T, expected: string): T {
-    if (!Object.hasOwn(this.json, key)) this.fail(key, `is missing (expected ${expected})`);
-    return this.optional(key, check, expected) as T;
-  }
 
   optional<T>(key: string, check: (value: unknown) => value is T, expected: string): T | undefined {
     if (!Object.hasOwn(this.json, key)) return undefined;
@@ -224,6 +250,10 @@ class ConfigReader {
   fail(key: string, detail: string): never {
     throw new ConfigError(`${this.source}: key "${key}": ${detail}`);
   }
+
+  warn(detail: string): void {
+    this.warnLine(`${this.source}: ${detail}`);
+  }
 }
 
 function isString(value: unknown): value is string {
@@ -234,8 +264,12 @@ function isBoolean(value: unknown): value is boolean {
   return typeof value === 'boolean';
 }
 
+function isSafeInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
 function isNonNegativeInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+  return isSafeInteger(value) && value >= 0;
 }
 
 function isPositiveInteger(value: unknown): value is number {

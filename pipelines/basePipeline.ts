@@ -3,9 +3,24 @@
 // its own file and pipeline.ts can still register them all without an import cycle.
 
 import type { AnyRobertaModel } from '../model/roberta.js';
+import { InputError } from '../model/inputs.js';
 import type { BatchInput, Encoding, RobertaTokenizer, TruncationOption } from '../tokenizer/index.js';
 
+/** The tokenizer settings a pipeline call passes on, as HF's pipelines pass tokenizer kwargs. */
+export interface TokenizeOptions {
+  /**
+   * Cut inputs longer than the model takes. Off by default, as in transformers 4.36.2, whose
+   * text-classification, fill-mask and feature-extraction pipelines pass no truncation to the
+   * tokenizer: a too-long input is then an error that names its length and the limit.
+   */
+  readonly truncation?: TruncationOption;
+  /** Length to cut to, special tokens included (default: the tokenizer's model_max_length, at most what the model takes). */
+  readonly maxLength?: number;
+}
+
 export interface ForwardBatch {
+  /** Index in the run's inputs of this batch's first row. */
+  readonly first: number;
   readonly ids: number[][];
   readonly mask: number[][];
   /** Each row's encoding (tokens, offsets), padded as `ids`. */
@@ -27,22 +42,51 @@ export abstract class BasePipeline {
   }
 
   /**
-   * Runs `each` on batches of `inputs` (texts or [text, pair]), padded to the longest and
-   * truncated to what the model takes (`truncation`: which sequence gives way, default longest first).
+   * Runs `each` on batches of `inputs` (texts or [text, pair]), padded to the longest. Nothing is
+   * cut unless `truncation` says which sequence gives way. Every row is checked before the model
+   * sees it, so an error names the input by its index in `inputs`, not in its batch.
    */
-  protected async batched<R>(inputs: readonly BatchInput[], each: (batch: ForwardBatch) => Promise<R[]>, truncation: TruncationOption = true): Promise<R[]> {
+  protected async batched<R>(inputs: readonly BatchInput[], each: (batch: ForwardBatch) => Promise<R[]>, truncation: TruncationOption = false, maxLength?: number): Promise<R[]> {
+    // transformers truncates to the tokenizer's model_max_length; where that is absent or more
+    // than the position table holds, it would fail in the model, so cut to what the model takes.
+    const cutTo = maxLength ?? Math.min(this.tokenizer.modelMaxLength ?? Infinity, this.maxLength);
     const results: R[] = [];
     for (let start = 0; start < inputs.length; start += this.batchSize) {
       const chunk = inputs.slice(start, start + this.batchSize);
-      const enc = this.tokenizer.encodeBatch(chunk, { padding: 'longest', truncation, maxLength: this.maxLength });
+      const enc = this.tokenizer.encodeBatch(chunk, { padding: 'longest', truncation, maxLength: cutTo });
+      enc.encodings.forEach((encoding, r) => this.checkFits(encoding, start + r));
       const out = this.model.forward({ inputIds: enc.inputIds, attentionMask: enc.attentionMask });
       try {
-        results.push(...(await each({ ids: enc.inputIds, mask: enc.attentionMask, encodings: enc.encodings, out })));
+        results.push(...(await each({ first: start, ids: enc.inputIds, mask: enc.attentionMask, encodings: enc.encodings, out })));
       } finally {
         for (const t of [out.lastHiddenState, out.poolerOutput, out.logits]) t?.dispose();
       }
     }
     return results;
+  }
+
+  /**
+   * The model's own input check would catch both problems too, but only by the row within the
+   * batch; here the error names the input, and the token's text where an id is too large (a
+   * tokenizer with more tokens than the model's vocab_size is accepted, as transformers does, and
+   * fails only on a text that uses one of the extra tokens).
+   */
+  private checkFits(encoding: Encoding, input: number): void {
+    const { vocabSize, maxPositionEmbeddings } = this.model.config;
+    const length = encoding.attentionMask.reduce((sum, m) => sum + m, 0);
+    if (length > this.maxLength) {
+      throw new InputError(
+        `input ${input} has ${length} tokens, but this model takes at most ${this.maxLength} (max_position_embeddings ${maxPositionEmbeddings}); ` +
+          'pass truncation: true to cut it',
+      );
+    }
+    const at = encoding.ids.findIndex((id, s) => id >= vocabSize && encoding.attentionMask[s] === 1);
+    if (at >= 0) {
+      throw new InputError(
+        `input_ids[${input}][${at}] = ${encoding.ids[at]} (token ${JSON.stringify(encoding.tokens[at])}) is outside the embedding table (vocab_size ${vocabSize}): ` +
+          `the tokenizer has ${this.tokenizer.vocabSize} tokens, the model ${vocabSize}`,
+      );
+    }
   }
 
   dispose(): void {
@@ -56,4 +100,11 @@ export function checkTexts(task: string, input: unknown): string[] {
     throw new TypeError(`${task}: expected a string or an array of strings`);
   }
   return texts;
+}
+
+/** The name of class `index` (HF's `config.id2label[index]`), or an error naming the task. */
+export function labelOf(id2label: ReadonlyMap<number, string>, index: number, task: string): string {
+  const label = id2label.get(index);
+  if (label === undefined) throw new Error(`${task}: the model's id2label has no name for class ${index}`);
+  return label;
 }

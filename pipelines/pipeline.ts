@@ -7,7 +7,7 @@ import * as ops from '../engine/ops/index.js';
 import { resolveModelDir, type HubOptions } from '../hub/download.js';
 import { fromPretrained, type FromPretrainedOptions } from '../model/fromPretrained.js';
 import { loadTokenizer } from '../tokenizer/index.js';
-import { BasePipeline, checkTexts } from './basePipeline.js';
+import { BasePipeline, checkTexts, labelOf, type TokenizeOptions } from './basePipeline.js';
 import { applyScoreFunction, defaultScoreFunction, topIndices, type ScoreFunction } from './scores.js';
 
 export type PipelineTask = 'text-classification' | 'fill-mask' | 'feature-extraction';
@@ -20,10 +20,10 @@ export interface ClassificationResult {
   readonly label: string;
   readonly score: number;
 }
-export interface ClassifyOptions {
+export interface ClassifyOptions extends TokenizeOptions {
   /** How many labels per text, best first (default 1); null for all. */
   readonly topK?: number | null;
-  /** Default: sigmoid for multi-label models, softmax otherwise (config.problem_type). */
+  /** Default: sigmoid for multi-label and single-logit models, softmax otherwise (config.problem_type, num_labels). */
   readonly functionToApply?: ScoreFunction;
 }
 
@@ -33,12 +33,12 @@ export interface FillMaskResult {
   readonly token_str: string;
   readonly sequence: string;
 }
-export interface FillMaskOptions {
+export interface FillMaskOptions extends TokenizeOptions {
   /** Candidates per mask, best first (default 5). */
   readonly topK?: number;
 }
 
-export interface EmbedOptions {
+export interface EmbedOptions extends TokenizeOptions {
   /** 'none': one vector per token (HF's feature-extraction); 'cls': the <s> vector; 'mean': the mean over real tokens. */
   readonly pooling?: 'none' | 'cls' | 'mean';
   /** Scale each pooled vector to unit L2 norm. */
@@ -58,10 +58,10 @@ export class TextClassificationPipeline extends BasePipeline {
       const rows: ClassificationResult[][] = [];
       for (let r = 0; r < logits.length / config.numLabels; r++) {
         const scores = applyScoreFunction(fn, logits.subarray(r * config.numLabels, (r + 1) * config.numLabels));
-        rows.push(topIndices(scores, k).map((i) => ({ label: config.id2label[i], score: scores[i] })));
+        rows.push(topIndices(scores, k).map((i) => ({ label: labelOf(config.id2label, i, 'text-classification'), score: scores[i] })));
       }
       return rows;
-    });
+    }, options.truncation, options.maxLength);
     return typeof input === 'string' ? results[0] : results;
   }
 }
@@ -74,11 +74,11 @@ export class FillMaskPipeline extends BasePipeline {
     if (maskId === undefined) throw new Error('fill-mask: this tokenizer has no mask token');
     const vocab = this.model.config.vocabSize;
     const k = Math.min(options.topK ?? 5, vocab);
-    return this.batched(texts, async ({ ids, out }) => {
+    return this.batched(texts, async ({ ids, first, out }) => {
       const seq = ids[0].length;
       const where = ids.flatMap((row, r) => row.flatMap((id, s) => (id === maskId ? [[r, s] as const] : [])));
       const missing = ids.findIndex((row) => !row.includes(maskId));
-      if (missing >= 0) throw new Error(`fill-mask: no <mask> token in input ${JSON.stringify(texts[missing])}`);
+      if (missing >= 0) throw new Error(`fill-mask: no <mask> token in input ${JSON.stringify(texts[first + missing])}`);
       // Read back only the masked rows of the [batch, seq, vocab] logits, not the whole tensor.
       const flat = ops.reshape(out.logits as Tensor, [ids.length * seq, vocab]);
       const rowIds = ops.tensor(Int32Array.from(where.map(([r, s]) => r * seq + s)), [where.length], 'int32', flat.backend);
@@ -101,7 +101,7 @@ export class FillMaskPipeline extends BasePipeline {
         );
       });
       return perText;
-    });
+    }, options.truncation, options.maxLength);
   }
 }
 
@@ -121,7 +121,7 @@ export class FeatureExtractionPipeline extends BasePipeline {
         const pooled = pooling === 'cls' ? vector(0) : real.map(vector).reduce((acc, v) => acc.map((a, i) => a + v[i] / real.length), new Array<number>(hidden).fill(0));
         return [options.normalize ? unitLength(pooled) : pooled];
       });
-    });
+    }, options.truncation, options.maxLength);
     return pooling === 'none' ? rows : rows.map((r) => r[0]);
   }
 }
@@ -151,9 +151,9 @@ export async function pipeline<T extends PipelineTask>(task: T, modelIdOrDir: st
     model.dispose();
     throw new Error(`pipeline: ${task} needs a ${spec.architecture}, but ${modelIdOrDir} is a ${model.architecture}`);
   }
+  // transformers loads such a pair and fails only on a text that uses an id past the table.
   if (tokenizer.vocabSize > model.config.vocabSize) {
-    model.dispose();
-    throw new Error(`pipeline: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${model.config.vocabSize}`);
+    options.log?.(`warning: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${model.config.vocabSize}; a text using an id from ${model.config.vocabSize} on will be refused`);
   }
   return new spec.Pipeline(tokenizer, model, batchSize) as PipelineFor<T>;
 }

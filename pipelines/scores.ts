@@ -26,12 +26,13 @@ export function topIndices(values: readonly number[], k: number): number[] {
 export type ScoreFunction = 'softmax' | 'sigmoid' | 'none';
 
 /**
- * transformers' rule for a classifier: sigmoid for multi-label models and single-logit
- * (regression-like) models, softmax otherwise.
+ * TextClassificationPipeline.postprocess's default in transformers 4.36.2: sigmoid for multi-label
+ * models and single-logit models, softmax for the rest. `regression` has no rule of its own there
+ * (transformers added one, "none", later: huggingface/transformers#34066), so a regression model's one logit gets a
+ * sigmoid, like any single-logit model.
  */
 export function defaultScoreFunction(problemType: string | undefined, numLabels: number): ScoreFunction {
   if (problemType === 'multi_label_classification' || numLabels === 1) return 'sigmoid';
-  if (problemType === 'regression') return 'none';
   return 'softmax';
 }
 
