@@ -2,14 +2,14 @@
 // `roberta bench --peers` times onnxruntime-web and onnxruntime-node on the same model (exported to
 // ONNX beside it) and ids, and reports our median over theirs.
 
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureDir } from '../model/fixtureModels.js';
+import { makeTempDir } from '../tempDir.js';
 import { runBench } from './runBench.js';
 
 it('adds both ONNX Runtime engines to the JSON line, with ratios consistent with the medians', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'roberta-peers-')), 'tiny-cls');
+  const dir = join(makeTempDir('peers'), 'tiny-cls');
   cpSync(fixtureDir('tiny-cls'), dir, { recursive: true });
   const run = await runBench(['--model', dir, '--batch', '1', '--seq', '8', '--runs', '2', '--warmup', '0', '--backend', 'cpu', '--peers', '--json']);
   expect(run.stderr).toBe('');

@@ -1,7 +1,6 @@
 // `roberta export-onnx` (cli/exportOnnx.ts), run directly with captured streams.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from '../../cli/args.js';
@@ -9,6 +8,7 @@ import { UsageError, type CommandIO } from '../../cli/command.js';
 import { exportOnnxCommand } from '../../cli/exportOnnx.js';
 import { fixtureDir } from '../model/fixtureModels.js';
 import { ProtoMessage } from '../model/onnx/protoDecoder.js';
+import { makeTempDir } from '../tempDir.js';
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
@@ -22,7 +22,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'roberta-onnx-cli-'));
+const tmp = makeTempDir('onnx-cli');
 
 describe('roberta export-onnx', () => {
   it('writes the file and reports its size, nodes and initializers', async () => {

@@ -1,13 +1,13 @@
 // `roberta forward` writes HF's output names; every tensor must match the fixtures to 1e-4.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
 import { FIXTURE_MODELS, fixtureDir, fixtureExpected, maxAbsDiff } from '../model/fixtureModels.js';
+import { makeTempDir } from '../tempDir.js';
 import { runCli } from './runCli.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'roberta-cli-forward-'));
+const tmp = makeTempDir('cli-forward');
 
 export async function expectForwardParity(backend: string): Promise<void> {
   for (const name of FIXTURE_MODELS) {

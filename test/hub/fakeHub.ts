@@ -3,12 +3,12 @@
 // files stored in git, and with a 302 to a CDN path carrying X-Linked-Etag (sha256) and
 // X-Linked-Size for LFS files; errors carry X-Error-Code. Every request is recorded.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTempDir } from '../tempDir.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -221,12 +221,13 @@ const HUB_ENV = [
 
 /**
  * Points the process at `hubUrl` and at a fresh temporary cache, with no token and online, so no
- * test reaches the internet or the user's real cache. Returns the cache root and a restore function.
+ * test reaches the internet or the user's real cache. Returns the cache root and a function that
+ * restores the environment; the cache goes with the test file's other temporary directories.
  */
 export function isolateHubEnv(hubUrl: string): { cacheDir: string; root: string; restore: () => void } {
   const saved = new Map(HUB_ENV.map((name) => [name, process.env[name]]));
   for (const name of HUB_ENV) delete process.env[name];
-  const root = mkdtempSync(join(tmpdir(), 'roberta-ts-hub-'));
+  const root = makeTempDir('hub');
   const cacheDir = join(root, 'hub');
   process.env.HF_ENDPOINT = hubUrl;
   process.env.HF_HUB_CACHE = cacheDir;
@@ -239,7 +240,6 @@ export function isolateHubEnv(hubUrl: string): { cacheDir: string; root: string;
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
-      rmSync(root, { recursive: true, force: true });
     },
   };
 }

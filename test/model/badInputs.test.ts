@@ -1,7 +1,6 @@
 // Every bad input to the model gets a clear error naming the problem, before any kernel runs.
 
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../../index.js';
 import { liveCounts } from '../../engine/tensor.js';
@@ -9,11 +8,12 @@ import { fromPretrained } from '../../model/fromPretrained.js';
 import type { AnyRobertaModel } from '../../model/roberta.js';
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
 import { encodeSafetensors } from '../../model/weights/safetensorsWriter.js';
+import { makeTempDir } from '../tempDir.js';
 import { fixtureDir } from './fixtureModels.js';
 
 function dirWith(edit: { config?: (c: Record<string, unknown>) => void; weights?: (w: Map<string, { shape: readonly number[]; data: Float32Array | Int32Array }>) => void }): string {
   const src = fixtureDir('tiny-cls');
-  const dir = mkdtempSync(join(tmpdir(), 'roberta-bad-'));
+  const dir = makeTempDir('bad');
   const config = JSON.parse(readFileSync(join(src, 'config.json'), 'utf8'));
   edit.config?.(config);
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
@@ -58,7 +58,7 @@ describe('bad weights and configs', () => {
   });
 
   it('a directory without weights', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roberta-empty-'));
+    const dir = makeTempDir('empty');
     copyFileSync(join(fixtureDir('tiny'), 'config.json'), join(dir, 'config.json'));
     await expect(fromPretrained(dir)).rejects.toThrow(/model\.safetensors/);
   });

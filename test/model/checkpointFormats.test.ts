@@ -2,14 +2,14 @@
 // torch.save zip bit for bit; F16/BF16 files bit for bit like F32 files holding the same rounded
 // values (and, for F16, still close to Hugging Face's outputs).
 
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../../index.js';
 import { fromPretrained } from '../../model/fromPretrained.js';
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
 import { encodeSafetensors, type SafetensorsWriteDType } from '../../model/weights/safetensorsWriter.js';
 import type { HostTensor } from '../../model/weights/hostTensor.js';
+import { makeTempDir } from '../tempDir.js';
 import { torchSaveFloat32 } from './weights/torchWriter.js';
 import { fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff, type FixtureModel } from './fixtureModels.js';
 
@@ -19,7 +19,7 @@ function fixtureWeights(name: FixtureModel): Map<string, HostTensor> {
 }
 
 function modelDir(name: FixtureModel, files: Record<string, Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'roberta-formats-'));
+  const dir = makeTempDir('formats');
   copyFileSync(join(fixtureDir(name), 'config.json'), join(dir, 'config.json'));
   for (const [file, bytes] of Object.entries(files)) writeFileSync(join(dir, file), bytes);
   return dir;

@@ -1,21 +1,15 @@
 // A small run of bench/tokenizer.ts: it must work, and it doubles as a cross-check of our ids
 // against HF's Rust tokenizer and HF's JS tokenizer on the same texts.
 
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { runTokenizerBench } from '../../bench/tokenizer.js';
+import { makeTempDir } from '../tempDir.js';
 import { CASES } from './fixtures.js';
 
 describe('runTokenizerBench', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'roberta-ts-bench-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = makeTempDir('tokenizer-bench');
 
   it('measures the three tokenizers on the same texts and finds the same ids', async () => {
     const corpus = await readFile(new URL('../../bench/corpus/tinyshakespeare.txt', import.meta.url), 'utf8');

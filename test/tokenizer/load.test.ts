@@ -1,22 +1,14 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { TokenizerFileError, loadTokenizer } from '../../tokenizer/index.js';
 import type { LoadOptions } from '../../tokenizer/index.js';
+import { makeTempDir } from '../tempDir.js';
 import { REFERENCE_BYTE_TO_CHAR } from './byteLevelReference.js';
 import { ROBERTA_DIR } from './fixtures.js';
 
-let root: string;
+const root = makeTempDir('tokenizer');
 let counter = 0;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'roberta-ts-tokenizer-'));
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
 
 /** A fresh model directory holding `files` (name → content). */
 async function modelDir(files: Record<string, string>): Promise<string> {

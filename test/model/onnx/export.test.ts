@@ -1,12 +1,12 @@
 // The exported file read back with the test's own protobuf decoder and onnx.proto's field numbers
 // (written out here, not taken from model/onnx/onnxProto.ts), plus the exporter's refusals.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportOnnx } from '../../../model/onnx/export.js';
 import { GraphBuilder, OnnxSizeError, PROTOBUF_MAX_BYTES } from '../../../model/onnx/graphBuilder.js';
 import { MissingWeightError } from '../../../model/parameters.js';
+import { makeTempDir } from '../../tempDir.js';
 import { fixtureDir } from '../fixtureModels.js';
 import { ProtoMessage } from './protoDecoder.js';
 import { fixtureTensors, writeVariant } from './variantModels.js';
@@ -21,7 +21,7 @@ const VALUE_INFO = { name: 1, type: 2 };
 const FLOAT = 1n;
 const INT64 = 7n;
 
-const tmp = mkdtempSync(join(tmpdir(), 'roberta-onnx-export-'));
+const tmp = makeTempDir('onnx-export');
 
 function valueInfo(m: ProtoMessage): { name: string; elemType: bigint; dims: (string | number)[] } {
   const tensorType = m.message(VALUE_INFO.type).message(1); // TypeProto.tensor_type

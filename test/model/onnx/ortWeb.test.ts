@@ -2,11 +2,11 @@
 // proof that the export is not tied to the native runtime. It runs in Jest's own context with no
 // special environment, since the wasm runtime creates its arrays there.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ortWeb from 'onnxruntime-web';
 import { exportOnnx } from '../../../model/onnx/export.js';
+import { makeTempDir } from '../../tempDir.js';
 import { fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff } from '../fixtureModels.js';
 
 const int64 = (rows: number[][]) => new ortWeb.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [rows.length, rows[0].length]);
@@ -14,7 +14,7 @@ const int64 = (rows: number[][]) => new ortWeb.Tensor('int64', BigInt64Array.fro
 describe('export-onnx: onnxruntime-web (wasm)', () => {
   it('runs tiny-mlm and matches Hugging Face within 1e-4, at two batch/sequence sizes', async () => {
     ortWeb.env.wasm.numThreads = 1; // no worker threads in tests
-    const file = join(mkdtempSync(join(tmpdir(), 'roberta-onnx-web-')), 'tiny-mlm.onnx');
+    const file = join(makeTempDir('onnx-web'), 'tiny-mlm.onnx');
     await exportOnnx(fixtureDir('tiny-mlm'), file);
     const session = await ortWeb.InferenceSession.create(readFileSync(file), { executionProviders: ['wasm'] });
     const { input_ids: ids, attention_mask: mask } = fixtureInputs('tiny-mlm');

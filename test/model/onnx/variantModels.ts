@@ -2,12 +2,12 @@
 // removed or replaced. For paths the fixtures do not cover (other activations, an untied
 // decoder) and for bad checkpoints.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostTensor } from '../../../model/weights/hostTensor.js';
 import { encodeSafetensors, type SafetensorsWriteTensor } from '../../../model/weights/safetensorsWriter.js';
 import { parseSafetensors, safetensorsTensors } from '../../../model/weights/safetensors.js';
+import { makeTempDir } from '../../tempDir.js';
 import { fixtureDir, type FixtureModel } from '../fixtureModels.js';
 
 export interface Variant {
@@ -24,7 +24,7 @@ export function fixtureTensors(base: FixtureModel): Map<string, HostTensor> {
 
 /** Writes config.json and model.safetensors for `base` changed by `variant`; returns the directory. */
 export function writeVariant(base: FixtureModel, variant: Variant): string {
-  const dir = mkdtempSync(join(tmpdir(), `roberta-onnx-${base}-`));
+  const dir = makeTempDir(`onnx-${base}`);
   const config = JSON.parse(readFileSync(join(fixtureDir(base), 'config.json'), 'utf8'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, ...variant.config }));
   const tensors = fixtureTensors(base);

@@ -1,13 +1,13 @@
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../model/weights/errors.js';
 import { loadCheckpoint } from '../../../model/weights/load.js';
 import { parseSafetensors, safetensorsTensors } from '../../../model/weights/safetensors.js';
-import { MODELS_DIR, makeTempDir, manifestModel, readFixture, sameBits } from './fixtures.js';
+import { makeTempDir } from '../../tempDir.js';
+import { MODELS_DIR, manifestModel, readFixture, sameBits } from './fixtures.js';
 import { torchSave } from './torchWriter.js';
 
-const dir = makeTempDir();
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir('load');
 
 function modelDir(name: string): string {
   const path = join(dir, name);

@@ -1,13 +1,13 @@
-import { readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../model/weights/errors.js';
 import { fileSource } from '../../../model/weights/byteSource.js';
 import { lazySafetensorsTensor, openSafetensorsFile, parseSafetensors, safetensorsTensor } from '../../../model/weights/safetensors.js';
 import { encodeSafetensors } from '../../../model/weights/safetensorsWriter.js';
-import { MODELS_DIR, makeTempDir, rawHeader, rawSafetensors, sameBits } from './fixtures.js';
+import { makeTempDir } from '../../tempDir.js';
+import { MODELS_DIR, rawHeader, rawSafetensors, sameBits } from './fixtures.js';
 
-const dir = makeTempDir();
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir('safetensors-file');
 
 const tinyPath = join(MODELS_DIR, 'tiny', 'model.safetensors');
 const MiB = 2 ** 20;

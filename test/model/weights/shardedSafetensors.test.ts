@@ -1,18 +1,18 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../model/weights/errors.js';
 import { parseSafetensors, safetensorsTensors } from '../../../model/weights/safetensors.js';
 import { encodeSafetensors, type SafetensorsWriteTensor } from '../../../model/weights/safetensorsWriter.js';
 import { readShardedSafetensors } from '../../../model/weights/shardedSafetensors.js';
-import { makeTempDir, readFixture, sameBits } from './fixtures.js';
+import { makeTempDir } from '../../tempDir.js';
+import { readFixture, sameBits } from './fixtures.js';
 
 const weights = safetensorsTensors(parseSafetensors(readFixture('tiny', 'model.safetensors'), 'tiny'));
 const names = [...weights.keys()];
 const writable = (keys: readonly string[]): Record<string, SafetensorsWriteTensor> =>
   Object.fromEntries(keys.map((key) => [key, { dtype: 'F32', shape: weights.get(key)!.shape, data: weights.get(key)!.data }]));
 
-const dir = makeTempDir();
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir('sharded');
 
 /** Writes two shards (first half / second half of the tensors) and an index; returns the index path. */
 function writeSharded(name: string, weightMap: Record<string, string>, shards = { a: names.slice(0, 20), b: names.slice(20) }): string {

@@ -1,10 +1,11 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../model/weights/errors.js';
 import type { HostTensor } from '../../../model/weights/hostTensor.js';
 import { parseSafetensors, safetensorsTensors } from '../../../model/weights/safetensors.js';
 import { decodeTorchCheckpoint, readTorchCheckpoint } from '../../../model/weights/torchCheckpoint.js';
-import { MODEL_NAMES, makeTempDir, readFixture, sameBits } from './fixtures.js';
+import { makeTempDir } from '../../tempDir.js';
+import { MODEL_NAMES, readFixture, sameBits } from './fixtures.js';
 import { orderedDict, pickle, rebuildTensor, torchSave, zip, type Storage, type TensorView } from './torchWriter.js';
 
 function fixtureWeights(model: string): Map<string, HostTensor> {
@@ -120,8 +121,7 @@ describe('PyTorch zip checkpoints', () => {
   });
 
   describe('malicious checkpoints', () => {
-    const dir = makeTempDir();
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = makeTempDir('torch-checkpoint');
 
     it.each([
       ['os', 'system', false],

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../model/weights/errors.js';
 import {
@@ -10,7 +10,7 @@ import {
   type PickleValue,
   type UnpickleOptions,
 } from '../../../model/weights/unpickle.js';
-import { makeTempDir } from './fixtures.js';
+import { makeTempDir } from '../../tempDir.js';
 import { orderedDict, pickle, type Py } from './torchWriter.js';
 
 const plain: UnpickleOptions = { globals: [ORDERED_DICT] };
@@ -78,8 +78,7 @@ describe('unpickle', () => {
   });
 
   describe('refuses to run anything', () => {
-    const dir = makeTempDir();
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = makeTempDir('unpickle');
 
     // Each payload really works with CPython's pickle.loads (it creates the marker file).
     it.each([
