@@ -22,7 +22,7 @@ export interface FromPretrainedOptions {
   readonly backend?: Backend | BackendPreference;
   /** Build this class instead of the one config.architectures names. */
   readonly architecture?: RobertaArchitecture;
-  /** Called with diagnostics: the backend report, the weight format, unused checkpoint keys. */
+  /** Called with diagnostics: the backend report, the weight format, unused checkpoint keys, config warnings. */
   readonly log?: (line: string) => void;
 }
 
@@ -45,7 +45,7 @@ export function architectureOf(config: RobertaConfig): RobertaArchitecture {
 
 export async function fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<AnyRobertaModel & { readonly selection?: SelectionReport }> {
   const log = options.log ?? (() => {});
-  const config = await loadRobertaConfig(dir);
+  const config = await loadRobertaConfig(dir, (line) => log(`warning: ${line}`));
   const architecture = options.architecture ?? architectureOf(config);
   let backend: Backend;
   let selection: SelectionReport | undefined;
