@@ -8,7 +8,7 @@
 
 import type { RobertaConfig } from '../model/config.js';
 import type { ModelInputs } from '../model/inputs.js';
-import type { AnyRobertaModel, RobertaOutput } from '../model/roberta.js';
+import { disposeOutput, type AnyRobertaModel, type RobertaOutput } from '../model/roberta.js';
 import { summarize, type TimingSummary } from './stats.js';
 
 export interface CallTimingOptions {
@@ -54,9 +54,9 @@ export async function timeCalls(call: () => Promise<unknown>, options: CallTimin
   return { ...summarize(runsMs), warmup: options.warmup, coldMs, runsMs };
 }
 
-/** The output a caller would use: logits for task models, else the pooled or last hidden state. */
+/** The output a caller would use: logits for task models (start logits for QA), else the pooled or last hidden state. */
 function resultTensor(out: RobertaOutput) {
-  return out.logits ?? out.poolerOutput ?? out.lastHiddenState;
+  return out.logits ?? out.startLogits ?? out.poolerOutput ?? out.lastHiddenState;
 }
 
 /** One forward pass, its result read back to the host; every output tensor is released. */
@@ -65,8 +65,7 @@ export async function runForward(model: AnyRobertaModel, inputs: ModelInputs): P
   try {
     return await resultTensor(out).data();
   } finally {
-    const tensors = [out.lastHiddenState, out.poolerOutput, out.logits, ...(out.hiddenStates ?? []), ...(out.attentions ?? [])];
-    for (const t of new Set(tensors)) t?.dispose();
+    disposeOutput(out);
   }
 }
 
