@@ -3,10 +3,10 @@
 // token id of the fixture inputs is one letter: the text "abc" then encodes to exactly the ids HF
 // ran, and HF's expected outputs are the golden values for the whole pipeline.
 
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureDir, fixtureInputs, type SequenceFixtureModel } from '../model/fixtureModels.js';
+import { makeTempDir } from '../tempDir.js';
 
 /** GPT-2's bytes→unicode table, written out independently of tokenizer/byteLevel.ts. */
 function byteSymbols(): string[] {
@@ -51,7 +51,7 @@ export function tinyModelDir(name: SequenceFixtureModel, maskAt?: [number, numbe
   }
   // Every id the model can predict must decode: fill the rest of the 1000 ids with named tokens.
   for (let id = 0; id < 1000; id++) if (!used.has(id)) vocab[`<unused${id}>`] = id;
-  const dir = mkdtempSync(join(tmpdir(), `roberta-${name}-`));
+  const dir = makeTempDir(name);
   for (const file of ['config.json', 'model.safetensors']) copyFileSync(join(fixtureDir(name), file), join(dir, file));
   writeFileSync(join(dir, 'vocab.json'), JSON.stringify(vocab));
   const spell = (ids: number[]) => ids.map((id) => tokenOf.get(id)).join('');

@@ -4,19 +4,18 @@
 // sequence sizes and at others (the axes are dynamic).
 
 import '../../../index.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { fromPretrained } from '../../../model/fromPretrained.js';
 import { disposeOutput, namedOutputs } from '../../../model/roberta.js';
 import { exportOnnx } from '../../../model/onnx/export.js';
 import type { HostTensor } from '../../../model/weights/hostTensor.js';
+import { makeTempDir } from '../../tempDir.js';
 import { FIXTURE_MODELS, fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff, type FixtureModel } from '../fixtureModels.js';
 import { fixtureTensors, writeVariant } from './variantModels.js';
 
 const TOLERANCE = 1e-4;
-const tmp = mkdtempSync(join(tmpdir(), 'roberta-onnx-parity-'));
+const tmp = makeTempDir('onnx-parity');
 
 interface Output {
   readonly dims: readonly number[];
