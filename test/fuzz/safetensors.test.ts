@@ -3,7 +3,7 @@
 // unknown dtypes), truncated and damaged files, and index files pointing at missing or foreign
 // files. Every case must load, or fail with a CheckpointError; see fuzz.ts.
 
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ELEMENT_BYTES } from '../../model/weights/elementType.js';
@@ -11,12 +11,12 @@ import { CheckpointError } from '../../model/weights/errors.js';
 import { loadCheckpoint, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from '../../model/weights/load.js';
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
 import { encodeSafetensors } from '../../model/weights/safetensorsWriter.js';
-import { makeTempDir, rawHeader, rawSafetensors, readFixture } from '../model/weights/fixtures.js';
+import { rawHeader, rawSafetensors, readFixture } from '../model/weights/fixtures.js';
+import { makeTempDir } from '../tempDir.js';
 import { FUZZ_TEST_TIMEOUT_MS, fuzz } from './fuzz.js';
 import { damagedBytes, damagedText, oddJsonValue } from './mutations.js';
 
-const root = makeTempDir();
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = makeTempDir('fuzz-safetensors');
 let caseNumber = 0;
 /** A fresh directory per case, so no case sees another's files. */
 function caseDir(): string {

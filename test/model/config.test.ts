@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadRobertaConfig, parseRobertaConfig } from '../../model/config.js';
-import { MODELS_DIR, makeTempDir } from './weights/fixtures.js';
+import { makeTempDir } from '../tempDir.js';
+import { MODELS_DIR } from './weights/fixtures.js';
 
 const tinyJson = JSON.parse(readFileSync(join(MODELS_DIR, 'tiny', 'config.json'), 'utf8')) as Record<string, unknown>;
 
@@ -128,15 +129,11 @@ describe('parseRobertaConfig', () => {
   });
 
   it('reports a config.json that is not JSON, naming the file', async () => {
-    const dir = makeTempDir();
-    try {
-      writeFileSync(join(dir, 'config.json'), '{"hidden_size": 32,');
-      await expect(loadRobertaConfig(dir)).rejects.toThrow(new RegExp(`^${join(dir, 'config.json').replace(/[.\\/]/g, '\\$&')}: not valid JSON \\(`));
-      mkdirSync(join(dir, 'empty'));
-      await expect(loadRobertaConfig(join(dir, 'empty'))).rejects.toThrow(/empty\/config\.json: cannot read the model config \(ENOENT/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = makeTempDir('config');
+    writeFileSync(join(dir, 'config.json'), '{"hidden_size": 32,');
+    await expect(loadRobertaConfig(dir)).rejects.toThrow(new RegExp(`^${join(dir, 'config.json').replace(/[.\\/]/g, '\\$&')}: not valid JSON \\(`));
+    mkdirSync(join(dir, 'empty'));
+    await expect(loadRobertaConfig(join(dir, 'empty'))).rejects.toThrow(/empty\/config\.json: cannot read the model config \(ENOENT/);
   });
 });
 
@@ -220,14 +217,10 @@ describe('parseRobertaConfig reads what transformers reads', () => {
   });
 
   it('loadRobertaConfig passes its warnings on, naming the file', async () => {
-    const dir = makeTempDir();
-    try {
-      writeFileSync(join(dir, 'config.json'), JSON.stringify(withKeys({ id2label: { 0: 'a' }, num_labels: 4 })));
-      const warnings: string[] = [];
-      expect((await loadRobertaConfig(dir, (line) => warnings.push(line))).numLabels).toBe(1);
-      expect(warnings).toEqual([`${join(dir, 'config.json')}: key "num_labels": 4 but id2label has 1 label; using 1, as transformers does`]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = makeTempDir('config');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(withKeys({ id2label: { 0: 'a' }, num_labels: 4 })));
+    const warnings: string[] = [];
+    expect((await loadRobertaConfig(dir, (line) => warnings.push(line))).numLabels).toBe(1);
+    expect(warnings).toEqual([`${join(dir, 'config.json')}: key "num_labels": 4 but id2label has 1 label; using 1, as transformers does`]);
   });
 });

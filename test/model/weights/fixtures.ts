@@ -1,8 +1,7 @@
 // Test helper: the reference model fixtures, and an independent reader of raw safetensors bytes
 // (deliberately simple and separate from model/weights/safetensors.ts) to check values against.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,10 +57,6 @@ export function rawFloats(bytes: Buffer, entry: RawEntry): number[] {
 
 export function readFixture(model: string, file: string): Buffer {
   return readFileSync(join(MODELS_DIR, model, file));
-}
-
-export function makeTempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'roberta-ts-weights-'));
 }
 
 /** Whether two float arrays hold the same bit patterns (so -0 ≠ 0 and NaN payloads count). */
