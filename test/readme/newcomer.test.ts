@@ -6,14 +6,14 @@
 // fails here as it would for a newcomer. The README's second command is what `.ci/run` runs.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureRandomModel, RANDOM_MODEL_PRESETS } from '../../bench/randomModel.js';
 import { DEFAULT_CLASSIFY_MODEL } from '../../cli/classify.js';
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
 import { FakeHub, type RepoFile } from '../hub/fakeHub.js';
 import { torchSaveFloat32 } from '../model/weights/torchWriter.js';
+import { makeTempDir } from '../tempDir.js';
 import { ciRun, freshCopy, readme, readmeCommands } from './readme.js';
 
 const COMMIT = 'e'.repeat(40);
@@ -70,7 +70,7 @@ describe("the README's commands", () => {
     let labels: string[];
 
     beforeAll(async () => {
-      root = mkdtempSync(join(tmpdir(), 'roberta-newcomer-'));
+      root = makeTempDir('newcomer');
       hub = await FakeHub.start();
       const repo = await standInRepo(join(root, 'model'));
       labels = repo.labels;
@@ -79,7 +79,6 @@ describe("the README's commands", () => {
     });
     afterAll(async () => {
       await hub.close();
-      rmSync(root, { recursive: true, force: true });
     });
 
     it('the first command installs, builds, downloads the example model (pytorch_model.bin only) and prints its best label with a score', async () => {
