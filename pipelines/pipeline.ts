@@ -8,9 +8,19 @@ import { resolveModelDir, type HubOptions } from '../hub/download.js';
 import { fromPretrained, type FromPretrainedOptions } from '../model/fromPretrained.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import { BasePipeline, checkTexts, labelOf, type TokenizeOptions } from './basePipeline.js';
+import { QuestionAnsweringPipeline } from './questionAnswering.js';
 import { applyScoreFunction, defaultScoreFunction, topIndices, type ScoreFunction } from './scores.js';
+import { TokenClassificationPipeline } from './tokenClassification.js';
+import { ZeroShotClassificationPipeline } from './zeroShot.js';
 
-export type PipelineTask = 'text-classification' | 'fill-mask' | 'feature-extraction';
+export type PipelineTask =
+  | 'text-classification'
+  | 'fill-mask'
+  | 'feature-extraction'
+  | 'token-classification'
+  | 'ner'
+  | 'question-answering'
+  | 'zero-shot-classification';
 export type PipelineOptions = HubOptions & FromPretrainedOptions & {
   /** Texts per forward pass (default 8). */
   readonly batchSize?: number;
@@ -135,6 +145,10 @@ const TASKS = {
   'text-classification': { Pipeline: TextClassificationPipeline, architecture: 'RobertaForSequenceClassification' },
   'fill-mask': { Pipeline: FillMaskPipeline, architecture: 'RobertaForMaskedLM' },
   'feature-extraction': { Pipeline: FeatureExtractionPipeline, architecture: undefined },
+  'token-classification': { Pipeline: TokenClassificationPipeline, architecture: 'RobertaForTokenClassification' },
+  ner: { Pipeline: TokenClassificationPipeline, architecture: 'RobertaForTokenClassification' },
+  'question-answering': { Pipeline: QuestionAnsweringPipeline, architecture: 'RobertaForQuestionAnswering' },
+  'zero-shot-classification': { Pipeline: ZeroShotClassificationPipeline, architecture: 'RobertaForSequenceClassification' },
 } as const;
 
 export type PipelineFor<T extends PipelineTask> = InstanceType<(typeof TASKS)[T]['Pipeline']>;
