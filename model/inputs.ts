@@ -28,13 +28,18 @@ export interface RowInputs extends ModelInputs {
   readonly inputIds: IdMatrix;
   readonly attentionMask?: IdMatrix;
   readonly tokenTypeIds?: IdMatrix;
+  /** How error messages index row `r` (default `[r]`; flattened choices say `[example][choice]`). */
+  readonly rowIndex?: (row: number) => string;
 }
+
+type RowIndex = (row: number) => string;
+const plainRowIndex: RowIndex = (r) => `[${r}]`;
 
 export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
-function checkMatrix(name: string, rows: unknown, batch?: number, seq?: number): { batch: number; seq: number } {
+function checkMatrix(name: string, rows: unknown, batch?: number, seq?: number, at = plainRowIndex): { batch: number; seq: number } {
   if (!Array.isArray(rows) || rows.length === 0) throw new InputError(`${name} must be a non-empty array of rows (one per sequence)`);
   const width = seq ?? (Array.isArray(rows[0]) ? rows[0].length : -1);
   rows.forEach((row: unknown, r) => {
@@ -43,7 +48,7 @@ function checkMatrix(name: string, rows: unknown, batch?: number, seq?: number):
       throw new InputError(`${name} is ragged: row ${r} has ${row.length} entries, expected ${width}${seq === undefined ? ' (like row 0)' : ' (like input_ids)'}; pad the rows to one length`);
     }
     row.forEach((v: unknown, c) => {
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw new InputError(`${name}[${r}][${c}] must be an integer, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new InputError(`${name}${at(r)}[${c}] must be an integer, got ${JSON.stringify(v)}`);
     });
   });
   if (batch !== undefined && rows.length !== batch) throw new InputError(`${name} has ${rows.length} rows, input_ids has ${batch}`);
@@ -51,10 +56,10 @@ function checkMatrix(name: string, rows: unknown, batch?: number, seq?: number):
   return { batch: rows.length, seq: width };
 }
 
-function checkRange(name: string, rows: IdMatrix, lo: number, hi: number, what: string): void {
+function checkRange(name: string, rows: IdMatrix, lo: number, hi: number, what: string, at: RowIndex): void {
   rows.forEach((row, r) =>
     row.forEach((v, c) => {
-      if (v < lo || v > hi) throw new InputError(`${name}[${r}][${c}] = ${v} is out of range: ${what} must be in [${lo}, ${hi}]`);
+      if (v < lo || v > hi) throw new InputError(`${name}${at(r)}[${c}] = ${v} is out of range: ${what} must be in [${lo}, ${hi}]`);
     }),
   );
 }
@@ -78,19 +83,20 @@ export function prepareInputs(inputs: ModelInputs, config: RobertaConfig, backen
     throw new InputError('input_ids has 3 axes [batch, choices, seq]: only RobertaForMultipleChoice takes choices; this model takes [batch, seq]');
   }
   const rows = inputs as RowInputs;
-  const { batch, seq } = checkMatrix('input_ids', rows.inputIds);
-  checkRange('input_ids', rows.inputIds, 0, config.vocabSize - 1, `token ids (vocab_size ${config.vocabSize})`);
+  const at = rows.rowIndex ?? plainRowIndex;
+  const { batch, seq } = checkMatrix('input_ids', rows.inputIds, undefined, undefined, at);
+  checkRange('input_ids', rows.inputIds, 0, config.vocabSize - 1, `token ids (vocab_size ${config.vocabSize})`, at);
   // Positions run from padding_idx + 1 up to padding_idx + seq, and must stay inside the table.
   const maxSeq = config.maxPositionEmbeddings - config.padTokenId - 1;
   if (seq > maxSeq) {
     throw new InputError(`sequence too long: ${seq} tokens, this model takes at most ${maxSeq} (max_position_embeddings ${config.maxPositionEmbeddings} − padding_idx ${config.padTokenId} − 1)`);
   }
   const mask = rows.attentionMask ?? rows.inputIds.map((row) => row.map(() => 1));
-  checkMatrix('attention_mask', mask, batch, seq);
-  checkRange('attention_mask', mask, 0, 1, 'mask values');
+  checkMatrix('attention_mask', mask, batch, seq, at);
+  checkRange('attention_mask', mask, 0, 1, 'mask values', at);
   const types = rows.tokenTypeIds ?? rows.inputIds.map((row) => row.map(() => 0));
-  checkMatrix('token_type_ids', types, batch, seq);
-  checkRange('token_type_ids', types, 0, config.typeVocabSize - 1, `token type ids (type_vocab_size ${config.typeVocabSize})`);
+  checkMatrix('token_type_ids', types, batch, seq, at);
+  checkRange('token_type_ids', types, 0, config.typeVocabSize - 1, `token type ids (type_vocab_size ${config.typeVocabSize})`, at);
   const upload = (rows: IdMatrix) => tensor(Int32Array.from(rows.flat()), [batch, seq], 'int32', backend);
   return { batch, seq, inputIds: upload(rows.inputIds), attentionMask: upload(mask), tokenTypeIds: upload(types) };
 }
@@ -139,6 +145,11 @@ export function flattenChoices(inputs: ModelInputs): FlattenedChoices {
   const inputIds = choiceRows('input_ids', ids);
   const shape = { batch: ids.length, choices: inputIds.length / ids.length, seq: inputIds[0].length };
   const optional = (name: string, value: unknown) => (value === undefined ? undefined : choiceRows(name, value, shape));
-  const rows = { inputIds, attentionMask: optional('attention_mask', inputs.attentionMask), tokenTypeIds: optional('token_type_ids', inputs.tokenTypeIds) };
+  const rows = {
+    inputIds,
+    attentionMask: optional('attention_mask', inputs.attentionMask),
+    tokenTypeIds: optional('token_type_ids', inputs.tokenTypeIds),
+    rowIndex: (r: number) => `[${Math.floor(r / shape.choices)}][${r % shape.choices}]`,
+  };
   return { rows, ...shape };
 }
