@@ -1,21 +1,21 @@
-// The gpujs backend beyond kernel parity: choosing modes, keeping results on the device, int32
-// exactness, the float32 indexing limits, compile caching and errors.
+// The gpujs backend beyond kernel parity: choosing modes, every registered kernel in each mode,
+// keeping results on the device, int32 exactness, the float32 indexing limits, compile caching
+// and errors. The webgpu mode is required (modes.ts): without an adapter its tests fail.
 
 import '../../../index.js';
 import '../../../kernels/gpujs/register.js';
-import { disposeBackends, getBackendByName, ops, type Tensor } from '../../../index.js';
+import { disposeBackends, getBackendByName, ops, registeredOps, type OpName, type Tensor } from '../../../index.js';
 import { createGpujsBackend, type GpujsBackend } from '../../../kernels/gpujs/backend.js';
 import { gpujs, type WebGpuHandle } from '../../../kernels/gpujs/gpujs.js';
-import type { GpujsMode } from '../../../kernels/gpujs/modes.js';
 import { gpujsModeFromEnvironment } from '../../../kernels/gpujs/register.js';
 import type { GpujsStorage } from '../../../kernels/gpujs/storage.js';
-import { BackendsByMode, webGpuAvailable } from './modes.js';
+import { PARITY_CASES, runParityCase, type ParityCase } from '../kernelParity.js';
+import { BackendsByMode, TESTED_MODES } from './modes.js';
 
 const backends = new BackendsByMode();
 afterAll(() => backends.disposeAll());
 
 const { GPU } = gpujs();
-const deviceModes: GpujsMode[] = webGpuAvailable ? ['webasm', 'cpu', 'webgpu'] : ['webasm', 'cpu'];
 
 const storageOf = (t: Tensor) => t.info().storage as GpujsStorage;
 
@@ -63,23 +63,32 @@ describe('modes', () => {
   it('tells auto selection to skip the modes no faster than the CPU reference', async () => {
     expect((await backends.get('cpu')).degraded).toMatch(/plain single-threaded JavaScript/);
     expect((await backends.get('webasm')).degraded).toBeUndefined();
-    if (webGpuAvailable) {
-      const webgpu = await backends.get('webgpu');
-      const software = /swiftshader|llvmpipe/i.test(webgpu.description);
-      expect(webgpu.degraded === undefined).toBe(!software);
-    }
+    const webgpu = await backends.get('webgpu');
+    const software = /swiftshader|llvmpipe/i.test(webgpu.description);
+    expect(webgpu.degraded === undefined).toBe(!software);
   });
 });
 
-describe.each(deviceModes)('%s mode', (mode) => {
-  it('runs every kernel in that mode (gpu.js falling back to its cpu backend would be an error)', async () => {
+/** The first case of each op in the shared parity table. */
+const firstCaseOf = new Map<OpName, ParityCase>();
+for (const testCase of PARITY_CASES) if (!firstCaseOf.has(testCase.op)) firstCaseOf.set(testCase.op, testCase);
+
+describe.each(TESTED_MODES)('%s mode', (mode) => {
+  it('runs every registered kernel in that mode, right (gpu.js falling back to its cpu backend would be an error)', async () => {
     const backend = await backends.get(mode);
     expect(backend.mode).toBe(mode);
-    const x = ops.tensor([1, 2, 3, 4, 5, 6], [2, 3], 'float32', backend);
-    const y = ops.softmax(ops.gelu(x));
-    expect(Array.from(await y.data())).toHaveLength(6);
-    x.dispose();
-    y.dispose();
+    // Every op of the kernel contract but attention, which runs as its composition here.
+    const kernels = registeredOps('gpujs').sort();
+    expect(kernels).toEqual(registeredOps('cpu').filter((op) => op !== 'attention').sort());
+    const cases = kernels.map((op) => firstCaseOf.get(op));
+    expect(cases.map((testCase) => testCase?.op)).toEqual(kernels);
+    const cpu = await getBackendByName('cpu');
+    const problems: string[] = [];
+    for (const testCase of cases) {
+      const problem = await runParityCase(testCase!, cpu, backend);
+      if (problem) problems.push(problem);
+    }
+    expect(problems).toEqual([]);
   });
 
   it('ranks NaN above every number in argmax and topk, as the CPU reference does', async () => {
@@ -126,7 +135,7 @@ describe('beyond 2^24 elements', () => {
     return data;
   };
 
-  it.each(webGpuAvailable ? (['webasm', 'webgpu'] as const) : (['webasm'] as const))('%s: gather and linear read a vocabulary-sized table by rows, exactly', async (mode) => {
+  it.each(['webasm', 'webgpu'] as const)('%s: gather and linear read a vocabulary-sized table by rows, exactly', async (mode) => {
     const backend = await backends.get(mode);
     const table = ops.tensor(hostTable(), [vocab, width], undefined, backend);
     const ids = ops.tensor(Int32Array.from([vocab - 1, 21846, 1]), [3], undefined, backend);
@@ -178,7 +187,7 @@ describe('compiled kernels', () => {
   });
 });
 
-if (webGpuAvailable) describe('webgpu mode', () => {
+describe('webgpu mode: results stay on the device', () => {
   it('keeps results on the device between kernels: one readback, when the data is asked for', async () => {
     const backend = await backends.get('webgpu');
     const x = ops.tensor(Float32Array.from({ length: 4 * 8 }, (_, i) => Math.sin(i)), [4, 8], undefined, backend);
