@@ -110,7 +110,7 @@ export function decodeTorchCheckpoint(
     if (typeof name !== 'string' || !(value instanceof TorchTensorView)) {
       throw new CheckpointError(`${source}: state dict entry ${JSON.stringify(name)} is ${describePickle(value)}, not a tensor`);
     }
-    tensors.set(name, materialize(value, `${source}: tensor "${name}"`));
+    tensors.set(name, materialize(value, `${source}: tensor ${JSON.stringify(name)}`));
   }
   return tensors;
 }
@@ -121,14 +121,14 @@ function archiveFolder(zip: ZipArchive, read: (name: string) => Uint8Array): str
   if (pickles.length !== 1) {
     throw new CheckpointError(
       `${zip.source}: expected exactly one <archive>/data.pkl entry, found ${pickles.length} ` +
-        `(entries: ${[...zip.entries.keys()].slice(0, 8).join(', ')}): not a torch.save checkpoint`,
+        `(entries: ${[...zip.entries.keys()].slice(0, 8).map((name) => JSON.stringify(name)).join(', ')}): not a torch.save checkpoint`,
     );
   }
   const archive = pickles[0]!.slice(0, -'data.pkl'.length);
   if (zip.entries.has(`${archive}byteorder`)) {
     const order = new TextDecoder().decode(read(`${archive}byteorder`));
     if (order !== 'little') {
-      throw new CheckpointError(`${zip.source}: byte order is "${order}"; only little-endian checkpoints are supported`);
+      throw new CheckpointError(`${zip.source}: byte order is ${JSON.stringify(order)}; only little-endian checkpoints are supported`);
     }
   }
   return archive;
@@ -153,17 +153,17 @@ function storageLoader(zip: ZipArchive, archive: string, read: (name: string) =>
     const known = storages.get(key);
     if (known !== undefined) {
       if (known.elementType !== elementType) {
-        throw new Error(`storage "${key}" is used as both ${known.elementType} and ${elementType}`);
+        throw new Error(`storage ${JSON.stringify(key)} is used as both ${known.elementType} and ${elementType}`);
       }
       return known;
     }
     const entry = `${archive}data/${key}`;
-    if (!zip.entries.has(entry)) throw new CheckpointError(`${zip.source}: storage "${key}" has no zip entry "${entry}"`);
+    if (!zip.entries.has(entry)) throw new CheckpointError(`${zip.source}: storage ${JSON.stringify(key)} has no zip entry ${JSON.stringify(entry)}`);
     const data = read(entry);
     const needed = numel * ELEMENT_BYTES[elementType];
     if (data.byteLength !== needed) {
       throw new CheckpointError(
-        `${zip.source}: storage "${key}": ${numel} ${elementType} elements need ${needed} bytes, "${entry}" has ${data.byteLength}`,
+        `${zip.source}: storage ${JSON.stringify(key)}: ${numel} ${elementType} elements need ${needed} bytes, ${JSON.stringify(entry)} has ${data.byteLength}`,
       );
     }
     const storage = new TorchStorage(key, elementType, data);
@@ -218,10 +218,18 @@ function materialize(view: TorchTensorView, where: string): HostTensor {
   let last = offset;
   for (let d = 0; d < size.length; d++) last += (size[d]! - 1) * stride[d]!;
   const storageLength = storage.bytes.byteLength / elementBytes;
+  // Only zero strides make a view larger than its storage (a broadcast). Copying one out would let
+  // a few bytes of file claim any amount of memory, and no state dict needs it.
+  if (count > storageLength) {
+    throw new CheckpointError(
+      `${where}: size [${size.join(', ')}] has ${count} elements, more than storage ${JSON.stringify(storage.key)} holds ` +
+        `(${storageLength}): broadcast views (zero strides) are not supported`,
+    );
+  }
   if (last >= storageLength) {
     throw new CheckpointError(
       `${where}: offset ${offset}, size [${size.join(', ')}], stride [${stride.join(', ')}] reach element ${last}, ` +
-        `past the end of storage "${storage.key}" (${storageLength} elements)`,
+        `past the end of storage ${JSON.stringify(storage.key)} (${storageLength} elements)`,
     );
   }
   const spanBytes = storage.bytes.subarray(offset * elementBytes, (last + 1) * elementBytes);

@@ -213,7 +213,9 @@ class Unpickler {
       }
       case OP.APPENDS: {
         const items = this.popMark();
-        this.list(this.top()).push(...items);
+        // One push per item: spreading a long list into push() overflows the call stack.
+        const list = this.list(this.top());
+        for (const item of items) list.push(item);
         return;
       }
       case OP.SETITEM: {
@@ -275,7 +277,7 @@ class Unpickler {
     const global = this.globals.get(qualifiedName);
     if (global === undefined) {
       this.fail(
-        `global "${qualifiedName}" is not allowed: refusing to load it (only ${[...this.globals.keys()].join(', ')} ` +
+        `global ${JSON.stringify(qualifiedName)} is not allowed: refusing to load it (only ${[...this.globals.keys()].join(', ')} ` +
           'may appear in a checkpoint; nothing from the file is ever executed)',
       );
     }

@@ -56,7 +56,7 @@ export class ZipArchive {
    */
   read(name: string, options: { verifyCrc?: boolean } = {}): Uint8Array {
     const entry = this.entries.get(name);
-    if (entry === undefined) this.fail(`has no entry "${name}"`);
+    if (entry === undefined) this.fail(`has no entry ${JSON.stringify(name)}`);
     const raw = this.bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
     let data = raw;
     if (entry.method === 'deflate') {
@@ -64,14 +64,14 @@ export class ZipArchive {
         // The output limit makes a "zip bomb" fail fast instead of exhausting memory.
         data = inflateRawSync(raw, { maxOutputLength: Math.max(entry.uncompressedSize, 1) });
       } catch (error) {
-        this.fail(`entry "${name}": cannot inflate its data (${(error as Error).message})`);
+        this.fail(`entry ${JSON.stringify(name)}: cannot inflate its data (${(error as Error).message})`);
       }
     }
     if (data.byteLength !== entry.uncompressedSize) {
-      this.fail(`entry "${name}": ${data.byteLength} bytes of data, the directory says ${entry.uncompressedSize}`);
+      this.fail(`entry ${JSON.stringify(name)}: ${data.byteLength} bytes of data, the directory says ${entry.uncompressedSize}`);
     }
     if (options.verifyCrc === true && crc32(data) !== entry.crc32) {
-      this.fail(`entry "${name}": CRC-32 mismatch, the data is corrupt`);
+      this.fail(`entry ${JSON.stringify(name)}: CRC-32 mismatch, the data is corrupt`);
     }
     return data;
   }
@@ -123,28 +123,28 @@ export class ZipArchive {
       const next = at + 46 + nameLength + extraLength + commentLength;
       if (next > directory) this.fail(`central directory entry ${i} runs past the directory`);
       const name = new TextDecoder().decode(this.bytes.subarray(at + 46, at + 46 + nameLength));
-      if ((flags & 1) !== 0) this.fail(`entry "${name}" is encrypted`);
+      if ((flags & 1) !== 0) this.fail(`entry ${JSON.stringify(name)} is encrypted`);
       if (methodCode !== 0 && methodCode !== 8) {
-        this.fail(`entry "${name}" uses compression method ${methodCode}; only stored (0) and deflate (8) are supported`);
+        this.fail(`entry ${JSON.stringify(name)} uses compression method ${methodCode}; only stored (0) and deflate (8) are supported`);
       }
-      if (entries.has(name)) this.fail(`has two entries named "${name}"`);
+      if (entries.has(name)) this.fail(`has two entries named ${JSON.stringify(name)}`);
 
       // 0xFFFFFFFF in a 32-bit field means "the real value is in the zip64 extra field", which
       // holds only the overflowing fields, in this order.
       const zip64 = this.zip64Fields(at + 46 + nameLength, extraLength, name);
       const wide = (value: number, label: string): number =>
-        value === 0xffffffff ? (zip64.shift() ?? this.fail(`entry "${name}": zip64 ${label} is missing`)) : value;
+        value === 0xffffffff ? (zip64.shift() ?? this.fail(`entry ${JSON.stringify(name)}: zip64 ${label} is missing`)) : value;
       const uncompressedSize = wide(this.view.getUint32(at + 24, true), 'uncompressed size');
       const compressedSize = wide(this.view.getUint32(at + 20, true), 'compressed size');
       const localHeader = wide(this.view.getUint32(at + 42, true), 'local header offset');
 
       const method: ZipMethod = methodCode === 0 ? 'stored' : 'deflate';
       if (method === 'stored' && compressedSize !== uncompressedSize) {
-        this.fail(`stored entry "${name}" has compressed size ${compressedSize} ≠ uncompressed size ${uncompressedSize}`);
+        this.fail(`stored entry ${JSON.stringify(name)} has compressed size ${compressedSize} ≠ uncompressed size ${uncompressedSize}`);
       }
       const dataOffset = this.localDataOffset(localHeader, directoryOffset, name);
       if (dataOffset + compressedSize > directoryOffset) {
-        this.fail(`entry "${name}": its ${compressedSize} bytes at offset ${dataOffset} run into the central directory`);
+        this.fail(`entry ${JSON.stringify(name)}: its ${compressedSize} bytes at offset ${dataOffset} run into the central directory`);
       }
       const crc = this.view.getUint32(at + 16, true);
       entries.set(name, { name, method, crc32: crc, compressedSize, uncompressedSize, dataOffset });
@@ -167,11 +167,11 @@ export class ZipArchive {
     while (at + 4 <= end) {
       const id = this.view.getUint16(at, true);
       const size = this.view.getUint16(at + 2, true);
-      if (at + 4 + size > end) this.fail(`entry "${name}": extra field runs past its end`);
+      if (at + 4 + size > end) this.fail(`entry ${JSON.stringify(name)}: extra field runs past its end`);
       if (id === ZIP64_EXTRA_FIELD) {
         const values: number[] = [];
         for (let offset = at + 4; offset + 8 <= at + 4 + size; offset += 8) {
-          values.push(this.readUint64(offset, `entry "${name}" zip64 field`));
+          values.push(this.readUint64(offset, `entry ${JSON.stringify(name)} zip64 field`));
         }
         return values;
       }
@@ -183,7 +183,7 @@ export class ZipArchive {
   /** Where an entry's data starts: its local header has its own name and extra-field lengths. */
   private localDataOffset(localHeader: number, limit: number, name: string): number {
     if (localHeader + 30 > limit || this.view.getUint32(localHeader, true) !== LOCAL_HEADER) {
-      this.fail(`entry "${name}": no local header at offset ${localHeader}`);
+      this.fail(`entry ${JSON.stringify(name)}: no local header at offset ${localHeader}`);
     }
     const nameLength = this.view.getUint16(localHeader + 26, true);
     const extraLength = this.view.getUint16(localHeader + 28, true);

@@ -34,14 +34,15 @@ const byteEdit = (hotSpots: readonly (readonly [number, number])[]): fc.Arbitrar
 
 function applyByteEdit(bytes: Uint8Array, edit: ByteEdit): Uint8Array {
   const at = bytes.length === 0 ? 0 : edit.at % bytes.length;
+  // A copy, never the original: `slice` on a Buffer is a view.
   switch (edit.kind) {
     case 'set': {
-      const out = bytes.slice();
+      const out = new Uint8Array(bytes);
       if (out.length > 0) out[at] = edit.byte;
       return out;
     }
     case 'uint32': {
-      const out = bytes.slice();
+      const out = new Uint8Array(bytes);
       const where = Math.min(at, Math.max(0, out.length - 4));
       if (out.length >= 4) new DataView(out.buffer).setUint32(where, edit.value, true);
       return out;
@@ -51,7 +52,7 @@ function applyByteEdit(bytes: Uint8Array, edit: ByteEdit): Uint8Array {
     case 'delete':
       return concat(bytes.subarray(0, at), bytes.subarray(at + edit.count));
     case 'truncate':
-      return bytes.slice(0, at);
+      return new Uint8Array(bytes.subarray(0, at));
   }
 }
 

@@ -167,7 +167,7 @@ describe('PyTorch zip checkpoints', () => {
   it('rejects archives that do not hold one consistent state dict', () => {
     const storage: Storage = { type: 'FloatStorage', bytes: floatBytes([1, 2, 3, 4]), numel: 4 };
     expect(torchError(zip([{ name: 'archive/version', data: Buffer.from('3\n') }]))).toBe(
-      'pytorch_model.bin: expected exactly one <archive>/data.pkl entry, found 0 (entries: archive/version): not a torch.save checkpoint',
+      'pytorch_model.bin: expected exactly one <archive>/data.pkl entry, found 0 (entries: "archive/version"): not a torch.save checkpoint',
     );
     expect(torchError(torchSave([['w', contiguous('0', [4])]], { '0': storage }, { byteorder: 'big' }))).toBe(
       'pytorch_model.bin: byte order is "big"; only little-endian checkpoints are supported',
