@@ -65,6 +65,18 @@ describe('roberta forward', () => {
     expect(verbose.stderr).toMatch(/InputError: input_ids\[0\]\[1\] = 5000[^]*\n\s+at /);
   });
 
+  it('multiple choice: 3-D ids to a model that takes [batch, seq], 2-D ids to a multiple-choice model, exit 1 naming the problem', async () => {
+    const choices = join(tmp, 'choices.json');
+    writeFileSync(choices, JSON.stringify({ input_ids: [[[0, 5, 2], [0, 6, 2]]] }));
+    const toTiny = await runCli(['forward', '--model', fixtureDir('tiny'), '--inputs', choices, '--out', join(tmp, 'z.safetensors')]);
+    expect(toTiny).toEqual({ code: 1, stdout: '', stderr: 'roberta forward: input_ids has 3 axes [batch, choices, seq]: only RobertaForMultipleChoice takes choices; this model takes [batch, seq]\n' });
+    const rows = join(tmp, 'rows.json');
+    writeFileSync(rows, JSON.stringify({ input_ids: [[0, 5, 2]] }));
+    const toMc = await runCli(['forward', '--model', fixtureDir('tiny-mc'), '--inputs', rows, '--out', join(tmp, 'z.safetensors')]);
+    expect(toMc.code).toBe(1);
+    expect(toMc.stderr).toBe("roberta forward: RobertaForMultipleChoice takes input_ids of shape [batch, choices, seq], got [batch, seq]: put each example's choices in an array of their own\n");
+  });
+
   it('inputs that are not JSON, or lack input_ids', async () => {
     const notJson = join(tmp, 'not.json');
     writeFileSync(notJson, '{input_ids: oops');
@@ -95,6 +107,7 @@ describe('roberta forward', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('roberta forward --model DIR --inputs FILE.json --out FILE.safetensors');
     expect(help.stdout).toContain('--hidden-states');
+    expect(help.stdout).toContain('a multiple-choice model takes 3-D ids [batch, choices, seq]');
     expect(help.stdout).toContain('Examples:');
   });
 });

@@ -156,15 +156,22 @@ describe('export-onnx: onnxruntime-node runs the file and matches Hugging Face',
     });
   }
 
-  it('with --token-type-ids the file takes token_type_ids (zeros reproduce HF)', async () => {
-    const session = await exportAndLoad(fixtureDir('tiny-cls'), 'tiny-cls-types.onnx', { tokenTypeIds: true });
-    expect(session.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
-    const { input_ids: ids, attention_mask: mask } = fixtureInputs('tiny-cls');
-    const onnx = await runOrt(session, { input_ids: ids, attention_mask: mask, token_type_ids: ids.map((r) => r.map(() => 0)) });
-    const expected = expectedOutputs('tiny-cls', 3, 12);
-    expectClose('tiny-cls with token_type_ids', onnx, new Map(['last_hidden_state', 'logits'].map((k) => [k, expected.get(k)!])));
-    await session.release();
-  });
+  for (const name of ['tiny-cls', 'tiny-mc'] as const) {
+    it(`${name}: with --token-type-ids the file takes token_type_ids (zeros reproduce HF)`, async () => {
+      const session = await exportAndLoad(fixtureDir(name), `${name}-types.onnx`, { tokenTypeIds: true });
+      expect(session.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+      const { input_ids: ids, attention_mask: mask } = fixtureInputs(name);
+      const dims = dimsOf(ids); // [batch, seq], or [batch, choices, seq] for multiple choice
+      const declared = session.inputMetadata.map((m) => (m.isTensor ? m.shape : null));
+      expect(declared).toEqual(Array(3).fill(name === 'tiny-mc' ? ['batch', 'choices', 'sequence'] : ['batch', 'sequence']));
+      const zeros = JSON.parse(JSON.stringify(ids), (_, v) => (typeof v === 'number' ? 0 : v)) as Ids; // ids' shape, every entry 0
+      const all = await runOrt(session, { input_ids: ids, attention_mask: mask, token_type_ids: zeros });
+      const expected = expectedOutputs(name, dims.length === 3 ? dims[1] : dims[0], dims[dims.length - 1]);
+      const keys = ['last_hidden_state', 'logits'];
+      expectClose(`${name} with token_type_ids`, new Map(keys.map((k) => [k, all.get(k)!])), new Map(keys.map((k) => [k, expected.get(k)!])));
+      await session.release();
+    });
+  }
 
   it('an untied masked-LM decoder (lm_head.decoder.weight present) is used instead of the word embeddings', async () => {
     // decoder = 2 × word embeddings, so logits = 2·(HF's logits − bias) + bias.
