@@ -5,7 +5,7 @@ import { flagIsSet } from './args.js';
 import { UsageError, type CliCommand } from './command.js';
 import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
-import { batchSizeOf, inBatches, readTexts, TEXT_FLAGS } from './texts.js';
+import { batchSizeOf, inBatches, readTexts, TEXT_FLAGS, TRUNCATION_FLAGS } from './texts.js';
 
 /** The seed's example model: 4 emotions (anger, joy, optimism, sadness) for tweets. */
 export const DEFAULT_CLASSIFY_MODEL = 'cardiffnlp/twitter-roberta-base-emotion';
@@ -19,6 +19,7 @@ export const classifyCommand: CliCommand = {
     model: { type: 'string', description: 'model directory or Hugging Face id', default: DEFAULT_CLASSIFY_MODEL },
     'top-k': { type: 'number', description: 'labels to show per text, best first', default: 1 },
     ...TEXT_FLAGS,
+    ...TRUNCATION_FLAGS,
     ...MODEL_FLAGS,
     ...COMMON_FLAGS,
   },
@@ -30,7 +31,7 @@ export const classifyCommand: CliCommand = {
     const dir = await resolveModel(args, io, DEFAULT_CLASSIFY_MODEL);
     const classifier = await pipeline('text-classification', dir, { backend, batchSize: batchSizeOf(args), log: verboseLog(args, io) });
     try {
-      const results = await inBatches(texts, args, io, (batch) => classifier.run(batch, { topK }));
+      const results = await inBatches(texts, args, io, (batch) => classifier.run(batch, { topK, truncation: flagIsSet(args, 'truncation') }));
       results.forEach((labels, i) => {
         if (flagIsSet(args, 'json')) io.stdout.write(`${JSON.stringify(labels)}\n`);
         else {

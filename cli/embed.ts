@@ -5,7 +5,7 @@ import { flagIsSet } from './args.js';
 import { UsageError, type CliCommand } from './command.js';
 import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
-import { batchSizeOf, inBatches, readTexts, TEXT_FLAGS } from './texts.js';
+import { batchSizeOf, inBatches, readTexts, TEXT_FLAGS, TRUNCATION_FLAGS } from './texts.js';
 
 const POOLINGS = ['mean', 'cls', 'none'] as const;
 
@@ -19,6 +19,7 @@ export const embedCommand: CliCommand = {
     pooling: { type: 'string', description: 'mean (over real tokens) | cls (the <s> vector) | none (one vector per token)', default: 'mean' },
     normalize: { type: 'boolean', description: 'scale pooled vectors to unit length' },
     ...TEXT_FLAGS,
+    ...TRUNCATION_FLAGS,
     ...MODEL_FLAGS,
     ...COMMON_FLAGS,
   },
@@ -30,7 +31,7 @@ export const embedCommand: CliCommand = {
     const dir = await resolveModel(args, io);
     const extractor = await pipeline('feature-extraction', dir, { backend, batchSize: batchSizeOf(args), log: verboseLog(args, io) });
     try {
-      const options = { pooling: pooling as (typeof POOLINGS)[number], normalize: flagIsSet(args, 'normalize') };
+      const options = { pooling: pooling as (typeof POOLINGS)[number], normalize: flagIsSet(args, 'normalize'), truncation: flagIsSet(args, 'truncation') };
       const results = await inBatches(texts, args, io, async (batch) => (await extractor.run(batch, options)) as unknown[]);
       for (const r of results) io.stdout.write(`${JSON.stringify(r)}\n`);
       return 0;

@@ -5,7 +5,7 @@ import { flagIsSet } from './args.js';
 import { UsageError, type CliCommand } from './command.js';
 import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
-import { batchSizeOf, inBatches, readTexts, TEXT_FLAGS } from './texts.js';
+import { batchSizeOf, inBatches, readTexts, TEXT_FLAGS, TRUNCATION_FLAGS } from './texts.js';
 
 export const fillMaskCommand: CliCommand = {
   name: 'fill-mask',
@@ -16,6 +16,7 @@ export const fillMaskCommand: CliCommand = {
     model: { type: 'string', description: 'model directory or Hugging Face id (a RobertaForMaskedLM)' },
     'top-k': { type: 'number', description: 'candidates per mask', default: 5 },
     ...TEXT_FLAGS,
+    ...TRUNCATION_FLAGS,
     ...MODEL_FLAGS,
     ...COMMON_FLAGS,
   },
@@ -27,7 +28,7 @@ export const fillMaskCommand: CliCommand = {
     const dir = await resolveModel(args, io);
     const filler = await pipeline('fill-mask', dir, { backend, batchSize: batchSizeOf(args), log: verboseLog(args, io) });
     try {
-      const results = await inBatches(texts, args, io, (batch) => filler.run(batch, { topK }));
+      const results = await inBatches(texts, args, io, (batch) => filler.run(batch, { topK, truncation: flagIsSet(args, 'truncation') }));
       results.forEach((masks, i) => {
         if (flagIsSet(args, 'json')) {
           io.stdout.write(`${JSON.stringify(masks.length === 1 ? masks[0] : masks)}\n`);

@@ -39,3 +39,8 @@ export const TEXT_FLAGS = {
   json: { type: 'boolean', description: 'one JSON line per input text' },
   'batch-size': { type: 'number', description: 'texts per forward pass', default: 8 },
 } as const;
+
+/** Cutting a too-long text is asked for, as with transformers' pipelines, so an answer never silently skips text. */
+export const TRUNCATION_FLAGS = {
+  truncation: { type: 'boolean', description: 'cut texts longer than the model takes (without it such a text is an error)' },
+} as const;

@@ -54,7 +54,7 @@ export abstract class BasePipeline {
     for (let start = 0; start < inputs.length; start += this.batchSize) {
       const chunk = inputs.slice(start, start + this.batchSize);
       const enc = this.tokenizer.encodeBatch(chunk, { padding: 'longest', truncation, maxLength: cutTo });
-      enc.encodings.forEach((encoding, r) => this.checkFits(encoding, start + r));
+      enc.encodings.forEach((encoding, r) => this.checkFits(encoding, start + r, chunk[r]));
       const out = this.model.forward({ inputIds: enc.inputIds, attentionMask: enc.attentionMask });
       try {
         results.push(...(await each({ first: start, ids: enc.inputIds, mask: enc.attentionMask, encodings: enc.encodings, out })));
@@ -67,24 +67,25 @@ export abstract class BasePipeline {
 
   /**
    * The model's own input check would catch both problems too, but only by the row within the
-   * batch; here the error names the input, and the token's text where an id is too large (a
-   * tokenizer with more tokens than the model's vocab_size is accepted, as transformers does, and
-   * fails only on a text that uses one of the extra tokens).
+   * batch; here the error names the input (its index and its opening words), and the token's text
+   * where an id is too large (a tokenizer with more tokens than the model's vocab_size is
+   * accepted, as transformers does, and fails only on a text that uses one of the extra tokens).
    */
-  private checkFits(encoding: Encoding, input: number): void {
+  private checkFits(encoding: Encoding, index: number, input: BatchInput): void {
     const { vocabSize, maxPositionEmbeddings } = this.model.config;
+    const named = `input ${index} (${describeInput(input)})`;
     const length = encoding.attentionMask.reduce((sum, m) => sum + m, 0);
     if (length > this.maxLength) {
       throw new InputError(
-        `input ${input} has ${length} tokens, but this model takes at most ${this.maxLength} (max_position_embeddings ${maxPositionEmbeddings}); ` +
-          'pass truncation: true to cut it',
+        `${named} has ${length} tokens, but this model takes at most ${this.maxLength} (max_position_embeddings ${maxPositionEmbeddings}); ` +
+          'set truncation to cut it',
       );
     }
     const at = encoding.ids.findIndex((id, s) => id >= vocabSize && encoding.attentionMask[s] === 1);
     if (at >= 0) {
       throw new InputError(
-        `input_ids[${input}][${at}] = ${encoding.ids[at]} (token ${JSON.stringify(encoding.tokens[at])}) is outside the embedding table (vocab_size ${vocabSize}): ` +
-          `the tokenizer has ${this.tokenizer.vocabSize} tokens, the model ${vocabSize}`,
+        `${named}: input_ids[${index}][${at}] = ${encoding.ids[at]} (token ${JSON.stringify(encoding.tokens[at])}) is outside the embedding table ` +
+          `(vocab_size ${vocabSize}; the tokenizer has ${this.tokenizer.vocabSize} tokens)`,
       );
     }
   }
@@ -107,4 +108,10 @@ export function labelOf(id2label: ReadonlyMap<number, string>, index: number, ta
   const label = id2label.get(index);
   if (label === undefined) throw new Error(`${task}: the model's id2label has no name for class ${index}`);
   return label;
+}
+
+/** An input's opening characters, quoted, for error messages. */
+function describeInput(input: BatchInput): string {
+  const opening = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  return typeof input === 'string' ? opening(input) : input.map(opening).join(' + ');
 }
