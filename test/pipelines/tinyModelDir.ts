@@ -1,7 +1,8 @@
 // A complete model directory (config, weights, tokenizer) for a tiny fixture model. The fixtures
 // have no tokenizer (their vocabulary has 1000 ids), so this builds a byte-level one in which each
 // token id of the fixture inputs is one letter: the text "abc" then encodes to exactly the ids HF
-// ran, and HF's expected outputs are the golden values for the whole pipeline.
+// ran, and HF's expected outputs are the golden values for the whole pipeline. Or, where a test
+// needs words and sub-words, each id is spelled as the test says, with the merges that build it.
 
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,8 +24,13 @@ export interface TinyModelDir {
   readonly tokenOf: Map<number, string>;
 }
 
-/** `maskAt`: [row, position] whose id becomes the `<mask>` token (for fill-mask). */
-export function tinyModelDir(name: SequenceFixtureModel, maskAt?: [number, number]): TinyModelDir {
+/**
+ * `maskAt`: [row, position] whose id becomes the `<mask>` token (for fill-mask).
+ * `spelling`: instead of letters, the byte-level token string of every fixture id ('ĠParis',
+ * 'ian'), so texts have words and sub-words; merges that build each token from its characters,
+ * left to right, are written to merges.txt (the caller checks the texts encode to the fixture ids).
+ */
+export function tinyModelDir(name: SequenceFixtureModel, maskAt?: [number, number], spelling?: ReadonlyMap<number, string>): TinyModelDir {
   const rows = fixtureInputs(name).input_ids;
   const maskId = maskAt ? rows[maskAt[0]][maskAt[1]] : undefined;
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -32,7 +38,8 @@ export function tinyModelDir(name: SequenceFixtureModel, maskAt?: [number, numbe
   const vocab: Record<string, number> = { '<s>': 0, '<pad>': 1, '</s>': 2, '<unk>': 3 };
   for (const id of rows.flat()) {
     if (id <= 3 || tokenOf.has(id)) continue;
-    const token = id === maskId ? '<mask>' : letters[[...tokenOf.values()].filter((t) => t !== '<mask>').length];
+    if (spelling && !spelling.has(id)) throw new Error(`tinyModelDir: no spelling for id ${id} of ${name}`);
+    const token = id === maskId ? '<mask>' : (spelling?.get(id) ?? letters[[...tokenOf.values()].filter((t) => t !== '<mask>').length]);
     tokenOf.set(id, token);
     vocab[token] = id;
   }
@@ -49,13 +56,27 @@ export function tinyModelDir(name: SequenceFixtureModel, maskAt?: [number, numbe
     vocab['<mask>'] = free;
     used.add(free);
   }
+  const merges: string[] = [];
+  for (const token of tokenOf.values()) {
+    if (token === '<mask>') continue;
+    const chars = [...token];
+    for (let k = 1; k < chars.length; k++) {
+      const [left, merged] = [chars.slice(0, k).join(''), chars.slice(0, k + 1).join('')];
+      if (!merges.includes(`${left} ${chars[k]}`)) merges.push(`${left} ${chars[k]}`);
+      if (merged in vocab) continue;
+      while (used.has(free)) free++;
+      vocab[merged] = free;
+      used.add(free);
+    }
+  }
   // Every id the model can predict must decode: fill the rest of the 1000 ids with named tokens.
   for (let id = 0; id < 1000; id++) if (!used.has(id)) vocab[`<unused${id}>`] = id;
   const dir = makeTempDir(name);
   for (const file of ['config.json', 'model.safetensors']) copyFileSync(join(fixtureDir(name), file), join(dir, file));
   writeFileSync(join(dir, 'vocab.json'), JSON.stringify(vocab));
-  const spell = (ids: number[]) => ids.map((id) => tokenOf.get(id)).join('');
-  writeFileSync(join(dir, 'merges.txt'), '#version: 0.2\n');
+  const byteOf = new Map(byteSymbols().map((symbol, byte) => [symbol, byte]));
+  const spell = (ids: number[]) => new TextDecoder().decode(Uint8Array.from([...ids.map((id) => tokenOf.get(id)).join('')].map((c) => byteOf.get(c)!)));
+  writeFileSync(join(dir, 'merges.txt'), ['#version: 0.2', ...merges, ''].join('\n'));
   const texts = rows.map((row) => {
     const real = row.slice(1, row.lastIndexOf(2));
     const split = real.indexOf(2);
