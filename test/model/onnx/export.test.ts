@@ -122,9 +122,10 @@ describe('export-onnx: refusals', () => {
   });
 
   it('an architecture we do not implement is named, with the supported ones', async () => {
-    const dir = writeVariant('tiny', { config: { architectures: ['RobertaForTokenClassification'] } });
+    const dir = writeVariant('tiny', { config: { architectures: ['RobertaForCausalLM'] } });
     await expect(exportOnnx(dir, join(tmp, 'arch.onnx'))).rejects.toThrow(
-      'config.architectures names RobertaForTokenClassification; supported: RobertaModel, RobertaForSequenceClassification, RobertaForMaskedLM',
+      'config.architectures names RobertaForCausalLM; supported: RobertaModel, RobertaForSequenceClassification, RobertaForMaskedLM, ' +
+        'RobertaForTokenClassification, RobertaForQuestionAnswering, RobertaForMultipleChoice',
     );
   });
 
