@@ -27,8 +27,12 @@ export interface EncodeOptions {
   /** Add `<s>`/`</s>` (default true). */
   readonly addSpecialTokens?: boolean;
   readonly padding?: PaddingOption;
+  /** Default: off, except `'longest_first'` when `maxLength` is given without padding (as in transformers). */
   readonly truncation?: TruncationOption;
-  /** Length limit for truncation and `'max_length'` padding, special tokens included. */
+  /**
+   * Length limit for truncation and `'max_length'` padding, special tokens included. Default: the
+   * tokenizer's model_max_length; without one, neither truncates nor pads (transformers warns and does the same).
+   */
   readonly maxLength?: number;
 }
 
@@ -227,7 +231,10 @@ export class RobertaTokenizer {
   }
 
   private resolveOptions(options: EncodeOptions): ResolvedOptions {
-    const { addSpecialTokens = true, padding = false, truncation = false } = options;
+    // transformers (_get_padding_truncation_strategies): a max_length given with neither padding
+    // nor truncation named turns truncation on, longest first.
+    const lengthOnly = options.maxLength !== undefined && options.truncation === undefined && (options.padding ?? false) === false;
+    const { addSpecialTokens = true, padding = false, truncation = lengthOnly ? 'longest_first' : false } = options;
     if (typeof addSpecialTokens !== 'boolean') {
       throw new TypeError(`addSpecialTokens must be a boolean, got ${describeValue(addSpecialTokens)}`);
     }
@@ -249,10 +256,12 @@ export class RobertaTokenizer {
         `unknown truncation ${describeValue(truncation)} (expected true, false, 'longest_first', 'only_first', 'only_second' or 'do_not_truncate')`,
       );
     }
-    if ((resolvedTruncation !== undefined || resolvedPadding === 'max_length') && maxLength === undefined) {
+    // Without a length to go by, transformers logs a warning and neither truncates nor pads to a length.
+    if (maxLength === undefined) {
       maxLength = this.modelMaxLength;
       if (maxLength === undefined) {
-        throw new RangeError('truncation and max_length padding need maxLength (this tokenizer has no model_max_length)');
+        resolvedTruncation = undefined;
+        if (resolvedPadding === 'max_length') resolvedPadding = 'none';
       }
     }
     if (resolvedPadding !== 'none' && this.specialTokens.pad === undefined) {

@@ -1,5 +1,6 @@
 import { truncatedLengths } from '../../tokenizer/truncation.js';
 import type { TruncationStrategy } from '../../tokenizer/truncation.js';
+import { CASES, robertaBase } from './fixtures.js';
 
 // Independent definition: transformers 4.36 `truncate_sequences` (truncation_side='right'),
 // transliterated, with its "logs an error and does not truncate" cases returned as undefined.
@@ -59,5 +60,31 @@ describe('truncatedLengths', () => {
     expect(() => truncatedLengths(2, 9, 8, 4, 'only_first')).toThrow(/7 tokens must go but the first sequence has only 2/);
     expect(() => truncatedLengths(9, 2, 8, 4, 'only_second')).toThrow(/7 tokens must go but the second sequence has only 2/);
     expect(() => truncatedLengths(9, undefined, 8, 2, 'only_second')).toThrow(/needs a text pair/);
+  });
+});
+
+// The defaults of transformers 4.36.2's PreTrainedTokenizerBase._get_padding_truncation_strategies,
+// on roberta-base's tokenizer (which ships no tokenizer_config.json, so it has no model_max_length).
+describe('truncation and padding defaults, as transformers resolves them', () => {
+  const truncated = CASES.batches.find((c) => c.call.max_length === 6 && c.call.truncation === true && c.call.padding === undefined)!;
+
+  it('max_length alone (no padding, no truncation named) truncates longest first: HF\'s ids for truncation=True', async () => {
+    const tokenizer = await robertaBase();
+    expect(tokenizer.encodeBatch(truncated.texts, { maxLength: 6 }).inputIds).toEqual(truncated.input_ids);
+    // Naming truncation false, or asking for padding, keeps every token (HF: `padding is False and truncation is None`).
+    const whole = tokenizer.encodeBatch(truncated.texts).inputIds;
+    expect(whole.some((ids) => ids.length > 6)).toBe(true);
+    expect(tokenizer.encodeBatch(truncated.texts, { maxLength: 6, truncation: false }).inputIds).toEqual(whole);
+    const longest = Math.max(...whole.map((ids) => ids.length));
+    expect(tokenizer.encodeBatch(truncated.texts, { maxLength: 6, padding: true }).inputIds.every((ids) => ids.length === longest)).toBe(true);
+  });
+
+  it('truncation or max_length padding with no length anywhere does neither ("Default to no truncation" / "no padding")', async () => {
+    const tokenizer = await robertaBase();
+    const text = truncated.texts.find((t) => tokenizer.encode(t).ids.length > 6)!;
+    const plain = tokenizer.encode(text).ids;
+    expect(tokenizer.modelMaxLength).toBeUndefined();
+    expect(tokenizer.encode(text, undefined, { truncation: true }).ids).toEqual(plain);
+    expect(tokenizer.encode(text, undefined, { padding: 'max_length' }).ids).toEqual(plain);
   });
 });
