@@ -11,7 +11,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeJson, isJsonObject } from './weights/json.js';
+import { describeJson, isJsonObject, jsonSyntaxDetail } from './weights/json.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -92,7 +92,7 @@ export async function loadRobertaConfig(dir: string, warn?: ConfigWarn): Promise
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
+    throw new ConfigError(`${path}: not valid JSON (${jsonSyntaxDetail(error)})`);
   }
   return parseRobertaConfig(json, path, warn);
 }
@@ -184,6 +184,9 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
   };
 }
 
+/** More classes than any classifier has: its head alone would be 3 GB of float32 at roberta-base's hidden size. */
+const MAX_NUM_LABELS = 1_000_000;
+
 /**
  * Labels as PretrainedConfig.__init__ (transformers 4.36.2) reads them: `id2label` wins, its keys
  * turned into ints with Python's int(), whatever indices they name; a `num_labels` that disagrees
@@ -193,6 +196,10 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
  */
 function readLabels(keys: ConfigReader): { id2label: Map<number, string>; label2id: Map<string, number> } {
   const numLabels = keys.optional('num_labels', isPositiveInteger, 'a positive integer');
+  // Naming the labels costs memory before any weight can contradict the count: bound it.
+  if (numLabels !== undefined && numLabels > MAX_NUM_LABELS) {
+    keys.fail('num_labels', `${numLabels} is more classes than a model here may have (at most ${MAX_NUM_LABELS})`);
+  }
   const idMap = keys.optional('id2label', isJsonObject, 'an object');
   const id2label = new Map<number, string>();
   if (idMap === undefined) {

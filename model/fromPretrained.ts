@@ -3,7 +3,7 @@
 
 import type { Backend } from '../engine/backend.js';
 import { selectBackend, type BackendPreference, type SelectionReport } from '../engine/select.js';
-import { loadRobertaConfig, type RobertaConfig } from './config.js';
+import { ConfigError, loadRobertaConfig, type RobertaConfig } from './config.js';
 import { ParameterStore } from './parameters.js';
 import {
   RobertaForMaskedLM,
@@ -40,7 +40,7 @@ export function architectureOf(config: RobertaConfig): RobertaArchitecture {
   const known = named.find((a): a is RobertaArchitecture => a in ARCHITECTURES);
   if (known) return known;
   if (named.length === 0) return 'RobertaModel';
-  throw new Error(`config.architectures names ${named.join(', ')}; supported: ${Object.keys(ARCHITECTURES).join(', ')}`);
+  throw new ConfigError(`config.architectures names ${named.join(', ')}; supported: ${Object.keys(ARCHITECTURES).join(', ')}`);
 }
 
 export async function fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<AnyRobertaModel & { readonly selection?: SelectionReport }> {

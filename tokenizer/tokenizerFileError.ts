@@ -1,5 +1,6 @@
 // Errors about tokenizer files always say which file and what is wrong with it.
 
+import { jsonSyntaxDetail } from '../model/weights/json.js';
 import { describeValue } from './describeValue.js';
 
 /** A tokenizer file is missing, unreadable or malformed. `file` is the path as given. */
@@ -20,7 +21,7 @@ export function parseJsonObject(text: string, file: string): Record<string, unkn
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new TokenizerFileError(file, `invalid JSON (${(error as Error).message})`);
+    throw new TokenizerFileError(file, `invalid JSON (${jsonSyntaxDetail(error)})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TokenizerFileError(file, `expected a JSON object at the top level, got ${describeValue(value)}`);

@@ -7,7 +7,10 @@
 // Runs are seeded so CI is reproducible: FUZZ_SEED picks another seed, FUZZ_RUNS the number of
 // cases per target (for the long run, see README.md here).
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
+import { makeTempDir } from '../tempDir.js';
 
 /** The seed of the normal test run; FUZZ_SEED overrides it. */
 export const FUZZ_SEED = envInteger('FUZZ_SEED') ?? 20261204;
@@ -106,4 +109,19 @@ function envInteger(name: string): number | undefined {
   const value = Number(text);
   if (!Number.isSafeInteger(value)) throw new Error(`${name} must be an integer, got "${text}"`);
   return value;
+}
+
+/**
+ * Makes a fresh directory per case (holding `files`, name → contents), so no case sees another's
+ * files; all live in one temp dir removed when the test file ends.
+ */
+export function caseDirs(name: string): (files?: Readonly<Record<string, string | Uint8Array>>) => string {
+  const root = makeTempDir(`fuzz-${name}`);
+  let made = 0;
+  return (files = {}) => {
+    const dir = join(root, `case-${made++}`);
+    mkdirSync(dir);
+    for (const [file, contents] of Object.entries(files)) writeFileSync(join(dir, file), contents);
+    return dir;
+  };
 }

@@ -107,7 +107,7 @@ type JsonEdit =
   | { readonly kind: 'delete'; readonly node: number; readonly shallow: boolean }
   | { readonly kind: 'add'; readonly node: number; readonly shallow: boolean; readonly key: string; readonly value: unknown };
 
-const jsonEdit: fc.Arbitrary<JsonEdit> = fc.oneof(
+const jsonEdit = (keys: readonly string[]): fc.Arbitrary<JsonEdit> => fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('replace' as const), node: fc.nat(), shallow: fc.boolean(), value: oddJsonValue }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), node: fc.nat(), shallow: fc.boolean() }) },
   {
@@ -116,7 +116,7 @@ const jsonEdit: fc.Arbitrary<JsonEdit> = fc.oneof(
       kind: fc.constant('add' as const),
       node: fc.nat(),
       shallow: fc.boolean(),
-      key: fc.oneof(fc.constantFrom('__proto__', 'constructor', '', 'type', 'id'), fc.string({ maxLength: 8 })),
+      key: fc.oneof(fc.constantFrom('__proto__', 'constructor', '', 'type', 'id', ...keys), fc.string({ maxLength: 8 })),
       value: oddJsonValue,
     }),
   },
@@ -155,18 +155,21 @@ function applyJsonEdit(root: unknown, edit: JsonEdit): unknown {
   return root;
 }
 
-/** A deep copy of `original` with 1 to 3 edits: a field replaced by an odd value, deleted, or added. */
-export function mutatedJson(original: unknown): fc.Arbitrary<unknown> {
+/**
+ * A deep copy of `original` with 1 to 3 edits: a field replaced by an odd value, deleted, or added
+ * (under a random name, or one of `keys`: names the format gives a meaning).
+ */
+export function mutatedJson(original: unknown, keys: readonly string[] = []): fc.Arbitrary<unknown> {
   return fc
-    .array(jsonEdit, { minLength: 1, maxLength: 3 })
+    .array(jsonEdit(keys), { minLength: 1, maxLength: 3 })
     .map((edits) => edits.reduce(applyJsonEdit, structuredClone(original) as unknown));
 }
 
 /** A JSON file's text after either a structural mutation or a few character edits. */
-export function mutatedJsonText(original: unknown): fc.Arbitrary<string> {
+export function mutatedJsonText(original: unknown, keys: readonly string[] = []): fc.Arbitrary<string> {
   const text = JSON.stringify(original, null, 2);
   return fc.oneof(
-    mutatedJson(original).map((value) => JSON.stringify(value, null, 2) ?? 'undefined'),
+    mutatedJson(original, keys).map((value) => JSON.stringify(value, null, 2) ?? 'undefined'),
     damagedText(text),
   );
 }

@@ -3,7 +3,7 @@
 // unknown dtypes), truncated and damaged files, and index files pointing at missing or foreign
 // files. Every case must load, or fail with a CheckpointError; see fuzz.ts.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ELEMENT_BYTES } from '../../model/weights/elementType.js';
@@ -12,18 +12,10 @@ import { loadCheckpoint, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from '../../
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
 import { encodeSafetensors } from '../../model/weights/safetensorsWriter.js';
 import { rawHeader, rawSafetensors, readFixture } from '../model/weights/fixtures.js';
-import { makeTempDir } from '../tempDir.js';
-import { FUZZ_TEST_TIMEOUT_MS, fuzz } from './fuzz.js';
+import { FUZZ_TEST_TIMEOUT_MS, caseDirs, fuzz } from './fuzz.js';
 import { damagedBytes, damagedText, oddJsonValue } from './mutations.js';
 
-const root = makeTempDir('fuzz-safetensors');
-let caseNumber = 0;
-/** A fresh directory per case, so no case sees another's files. */
-function caseDir(): string {
-  const dir = join(root, `case-${caseNumber++}`);
-  mkdirSync(dir);
-  return dir;
-}
+const caseDir = caseDirs('safetensors');
 
 /** Reads every tensor a loaded checkpoint has, as a model would. */
 async function loadEverything(dir: string): Promise<void> {
@@ -53,8 +45,10 @@ const headerEntry = fc.record({
   ),
 });
 
+type HeaderEntry = typeof headerEntry extends fc.Arbitrary<infer T> ? T : never;
+
 interface GeneratedFile {
-  readonly entries: ReadonlyArray<fc.GeneratedValueType<typeof headerEntry>>;
+  readonly entries: ReadonlyArray<HeaderEntry>;
   readonly metadata: unknown;
   readonly headerLengthLie?: number;
   readonly dataSlack: number;
@@ -145,9 +139,7 @@ describe('fuzz: safetensors', () => {
         expected: [CheckpointError],
         limitMs: 2000,
         run: async (bytes) => {
-          const dir = caseDir();
-          writeFileSync(join(dir, SAFETENSORS_FILE), bytes);
-          await loadEverything(dir);
+          await loadEverything(caseDir({ [SAFETENSORS_FILE]: bytes }));
         },
       });
       expect(summary.crashes).toBe(0);
@@ -183,12 +175,13 @@ describe('fuzz: safetensors', () => {
         expected: [CheckpointError],
         limitMs: 1000,
         run: async (text) => {
-          const dir = caseDir();
-          writeFileSync(join(dir, 'model-00001-of-00002.safetensors'), shard(['a', 'b']));
-          writeFileSync(join(dir, 'model-00002-of-00002.safetensors'), shard(['c', 'd']));
-          writeFileSync(join(dir, 'config.json'), '{"model_type": "roberta"}');
+          const dir = caseDir({
+            'model-00001-of-00002.safetensors': shard(['a', 'b']),
+            'model-00002-of-00002.safetensors': shard(['c', 'd']),
+            'config.json': '{"model_type": "roberta"}',
+            [SAFETENSORS_INDEX_FILE]: text,
+          });
           mkdirSync(join(dir, 'subdir'));
-          writeFileSync(join(dir, SAFETENSORS_INDEX_FILE), text);
           await loadEverything(dir);
         },
       });
