@@ -84,3 +84,10 @@ export function tinyModelDir(name: SequenceFixtureModel, maskAt?: [number, numbe
   });
   return { dir, texts, tokenOf: new Map(Object.entries(vocab).map(([token, id]) => [id, token])) };
 }
+
+/** tiny-tok's ids spelled as words and sub-words: its rows read "Kim Lee Park", "Liz Max in Rome", "Ann Bobby Cyril Deena Ed.". */
+export const TINY_TOK_SPELLING: ReadonlyMap<number, string> = new Map([
+  [841, 'Kim'], [879, 'ĠLee'], [820, 'ĠPark'],
+  [70, 'Li'], [954, 'z'], [967, 'ĠMa'], [277, 'x'], [649, 'Ġin'], [901, 'ĠRo'], [883, 'me'],
+  [457, 'Ann'], [679, 'ĠBo'], [105, 'bby'], [387, 'ĠCy'], [817, 'ril'], [322, 'ĠDe'], [78, 'e'], [544, 'na'], [332, 'ĠEd'], [338, '.'],
+]);

@@ -8,19 +8,11 @@ import '../../index.js';
 import { pipeline } from '../../pipelines/pipeline.js';
 import { byteLevelTokensToString, gatherPreEntities, type EntityGroup, type TokenEntity } from '../../pipelines/tokenClassification.js';
 import { fixtureExpected, fixtureInputs } from '../model/fixtureModels.js';
-import { tinyModelDir } from './tinyModelDir.js';
+import { TINY_TOK_SPELLING, tinyModelDir } from './tinyModelDir.js';
 
-const SPELLING = new Map<number, string>([
-  // Row 0: "Kim Lee Park"
-  [841, 'Kim'], [879, 'ĠLee'], [820, 'ĠPark'],
-  // Row 1: "Liz Max in Rome"
-  [70, 'Li'], [954, 'z'], [967, 'ĠMa'], [277, 'x'], [649, 'Ġin'], [901, 'ĠRo'], [883, 'me'],
-  // Row 2: "Ann Bobby Cyril Deena Ed."
-  [457, 'Ann'], [679, 'ĠBo'], [105, 'bby'], [387, 'ĠCy'], [817, 'ril'], [322, 'ĠDe'], [78, 'e'], [544, 'na'], [332, 'ĠEd'], [338, '.'],
-]);
 const TEXTS = ['Kim Lee Park', 'Liz Max in Rome', 'Ann Bobby Cyril Deena Ed.'];
 const LABELS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'];
-const { dir } = tinyModelDir('tiny-tok', undefined, SPELLING);
+const { dir } = tinyModelDir('tiny-tok', undefined, TINY_TOK_SPELLING);
 const logits = Array.from(fixtureExpected('tiny-tok').get('logits')!.data); // [3, 12, 5]
 
 /** Softmax of HF's logits for row r, position s. */
@@ -48,8 +40,8 @@ describe('token-classification', () => {
   afterAll(() => ner.dispose());
 
   it('runs on texts that encode to exactly the fixture ids', () => {
-    const rows = fixtureInputs('tiny-tok').input_ids;
-    TEXTS.forEach((text, r) => expect(ner.tokenizer.encode(text).ids).toEqual(rows[r].filter((_, s) => fixtureInputs('tiny-tok').attention_mask[r][s] === 1)));
+    const { input_ids: rows, attention_mask: masks } = fixtureInputs('tiny-tok');
+    TEXTS.forEach((text, r) => expect(ner.tokenizer.encode(text).ids).toEqual(rows[r].filter((_, s) => masks[r][s] === 1)));
   });
 
   it("strategy none: one result per token, HF's token string as word, O left out; entities at the text's start and end", async () => {
