@@ -115,8 +115,6 @@ describe('robustness', () => {
       expect(() => tokenizer.encode('a', undefined, { padding: 'left' as never })).toThrow(/unknown padding string "left"/);
       expect(() => tokenizer.encode('a', undefined, { truncation: 'only_last' as never })).toThrow(/unknown truncation/);
       expect(() => tokenizer.encode('a', undefined, { truncation: true, maxLength: -1 })).toThrow(RangeError);
-      // roberta-base ships no tokenizer_config.json, so there is no model_max_length to fall back on.
-      expect(() => tokenizer.encode('a', undefined, { padding: 'max_length' })).toThrow(/need maxLength/);
       expect(() => tokenizer.encode('a', undefined, { truncation: 'only_second', maxLength: 2 })).toThrow(/needs a text pair/);
       expect(() => tokenizer.encode('a b c', undefined, { truncation: true, maxLength: 1 })).toThrow(/special tokens alone/);
     });
