@@ -1,7 +1,9 @@
 // GPU-side timing with the 'timestamp-query' feature (kernels/wgsl/gpuTimer.ts): the measured
-// time is real (positive, within the wall time, growing with the work), the work measured still
-// computes the right numbers, timing is refused clearly where it cannot work, and a backend that
-// did not ask for timestamps does no timestamp work at all. SwiftShader offers the feature.
+// time is real (positive, within the wall time), its timestamps bracket all the timed work, the
+// work measured still computes the right numbers, timing is refused clearly where it cannot work,
+// and a backend that did not ask for timestamps does no timestamp work at all. SwiftShader offers
+// the feature. How the time grows with the work is measured by the kernel benchmark
+// (bench/kernelsWebgpu.ts), not asserted here: on a busy machine it is noise, not a test.
 
 import '../../../kernels/wgsl/register.js';
 import { ops, type Tensor } from '../../../index.js';
@@ -29,9 +31,12 @@ function matmulReference(a: Float32Array, b: Float32Array): Float64Array {
   return out;
 }
 
-/** Counts query sets made, and compute passes begun with timestamp writes, on `backend`'s device. */
-function watchTimestampWork(backend: WebGpuBackend): { querySets: number; timedPasses: number } {
-  const seen = { querySets: 0, timedPasses: 0 };
+/**
+ * Counts, on `backend`'s device, query sets made, compute passes begun with timestamp writes, and
+ * the dispatches recorded in those passes (between their timestamps).
+ */
+function watchTimestampWork(backend: WebGpuBackend): { querySets: number; timedPasses: number; timedDispatches: number } {
+  const seen = { querySets: 0, timedPasses: 0, timedDispatches: 0 };
   const device = backend.device;
   const createQuerySet = device.createQuerySet.bind(device);
   device.createQuerySet = (descriptor) => (seen.querySets++, createQuerySet(descriptor));
@@ -39,7 +44,15 @@ function watchTimestampWork(backend: WebGpuBackend): { querySets: number; timedP
   device.createCommandEncoder = (descriptor) => {
     const encoder = createCommandEncoder(descriptor);
     const beginComputePass = encoder.beginComputePass.bind(encoder);
-    encoder.beginComputePass = (pass) => (pass?.timestampWrites && seen.timedPasses++, beginComputePass(pass));
+    encoder.beginComputePass = (descriptor) => {
+      const pass = beginComputePass(descriptor);
+      if (descriptor?.timestampWrites) {
+        seen.timedPasses++;
+        const dispatchWorkgroups = pass.dispatchWorkgroups.bind(pass);
+        pass.dispatchWorkgroups = (...size) => (seen.timedDispatches++, dispatchWorkgroups(...size));
+      }
+      return pass;
+    };
     return encoder;
   };
   return seen;
@@ -84,13 +97,13 @@ describe('gpuTime', () => {
     expect(gpuMs).toBeLessThanOrEqual(wallMs);
   });
 
-  it('grows with the number of identical dispatches', async () => {
-    // The fastest of a few runs is the least disturbed by other processes on the machine.
-    const fastest = async (calls: number, runs: number) => Math.min(...(await sequential(runs, () => timeMatmuls(calls))).map((t) => t.gpuMs));
-    const one = await fastest(1, 3);
-    const eight = await fastest(8, 2);
-    expect(eight).toBeGreaterThan(3 * one);
-    expect(eight).toBeLessThan(24 * one);
+  it('times one pass that holds all the timed work: eight matmuls, eight times the dispatches of one', async () => {
+    const seen = watchTimestampWork(gpu);
+    await timeMatmuls(1);
+    const one = seen.timedDispatches;
+    expect(one).toBeGreaterThanOrEqual(1);
+    await timeMatmuls(8);
+    expect({ passes: seen.timedPasses, dispatches: seen.timedDispatches - one }).toEqual({ passes: 2, dispatches: 8 * one });
   });
 
   it('returns what the timed work computed, and computed correctly', async () => {
@@ -118,7 +131,7 @@ describe('gpuTime', () => {
     const product = ops.matmul(x, y);
     await product.data();
     product.dispose();
-    expect(seen).toEqual({ querySets: 0, timedPasses: 0 });
+    expect(seen).toEqual({ querySets: 0, timedPasses: 0, timedDispatches: 0 });
   });
 });
 
@@ -134,7 +147,7 @@ describe('without timestamps', () => {
       const product = ops.matmul(p, q);
       await product.data();
       await expect(plain.gpuTime(() => ops.add(p, p))).rejects.toThrow(/gpuTime needs the 'timestamp-query' feature: create the backend with \{ timestamps: true \}/);
-      expect(seen).toEqual({ querySets: 0, timedPasses: 0 });
+      expect(seen).toEqual({ querySets: 0, timedPasses: 0, timedDispatches: 0 });
       for (const t of [p, q, product]) t.dispose();
     } finally {
       await plain.dispose();
@@ -150,9 +163,3 @@ describe('without timestamps', () => {
     expect(timestampFeatures('if-available', new Set(['timestamp-query']), 'acme gpu')).toEqual(['timestamp-query']);
   });
 });
-
-async function sequential<T>(count: number, run: () => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < count; i++) out.push(await run());
-  return out;
-}
