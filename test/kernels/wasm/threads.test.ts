@@ -54,13 +54,20 @@ function marks(thread: number): number[] {
 
 describe('ThreadPool', () => {
   it('runs every item exactly once, on both threads', () => {
-    new Float32Array(memory.buffer, regions[0], 2 * ITEMS).fill(0);
     // Slow items (some milliseconds each), so the worker wakes before the main thread is done.
-    pool.run(0, mark, 'mark', [2_000_000, SINK], ITEMS, regions);
-    const [main, worker] = [marks(0), marks(1)];
-    expect(main.map((m, i) => m + worker[i])).toEqual(Array<number>(ITEMS).fill(1));
-    expect(worker.filter((m) => m === 1).length).toBeGreaterThan(0);
-    expect(main.filter((m) => m === 1).length).toBeGreaterThan(0);
+    // On a busy machine it may wake too late for one run, so each thread must take part in one
+    // of a few runs; every run must still run every item exactly once.
+    const ran = { main: 0, worker: 0 };
+    for (let run = 0; run < 20 && (ran.main === 0 || ran.worker === 0); run++) {
+      new Float32Array(memory.buffer, regions[0], 2 * ITEMS).fill(0);
+      pool.run(0, mark, 'mark', [2_000_000, SINK], ITEMS, regions);
+      const [main, worker] = [marks(0), marks(1)];
+      expect(main.map((m, i) => m + worker[i])).toEqual(Array<number>(ITEMS).fill(1));
+      ran.main += main.filter((m) => m === 1).length;
+      ran.worker += worker.filter((m) => m === 1).length;
+    }
+    expect(ran.main).toBeGreaterThan(0);
+    expect(ran.worker).toBeGreaterThan(0);
   });
 
   it('turns a trap on a worker thread into an error on the caller, and keeps working', () => {
