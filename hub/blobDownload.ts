@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { acquireBlobLock, type BlobLock } from './blobLock.js';
 import { HubError, httpError } from './errors.js';
 import { type HttpContext, Watchdog, hubRequest, networkError } from './hubHttp.js';
-import { createProgressSink, type ProgressSinkOptions } from './progress.js';
+import { createProgressSink, progressTerminal, type ProgressSinkOptions } from './progress.js';
 
 export interface BlobRequest {
   readonly context: HttpContext;
@@ -12,6 +13,8 @@ export interface BlobRequest {
   readonly url: URL;
   readonly blobPath: string;
   readonly incompletePath: string;
+  /** Held by the one process downloading this blob (see blobLock.ts). */
+  readonly lockPath: string;
   readonly etag: string;
   /** The size the Hub announced; the download must end exactly there. */
   readonly size: number | undefined;
@@ -29,7 +32,8 @@ const inFlight = new Map<string, Promise<void>>();
  * size (and, for LFS files, whose ETag is the sha256, its hash) is right: an interrupted or failed
  * download never leaves a blob that looks complete. The `.incomplete` file is kept on a network
  * failure and resumed with `Range` next time, by this process or by Python, which uses the same name.
- * Two calls in one process for the same blob share one download.
+ * Two calls in one process for the same blob share one download; two processes take turns through
+ * the blob's lock, and the second finds the blob there and downloads nothing.
  */
 export function downloadBlob(request: BlobRequest): Promise<void> {
   const running = inFlight.get(request.blobPath);
@@ -44,6 +48,23 @@ async function sizeOnDisk(path: string): Promise<number> {
 }
 
 async function runDownload(request: BlobRequest): Promise<void> {
+  const { blobPath, lockPath } = request;
+  const lock = await acquireBlobLock(lockPath, () => {
+    const file = request.context.target.file;
+    progressTerminal(request.progress)?.write(`waiting for another process downloading '${file}' (lock ${lockPath})\n`);
+  });
+  try {
+    // The process that held the lock may have stored the blob meanwhile.
+    if ((await stat(blobPath).catch(() => undefined))?.isFile() === true) return;
+    await fetchIncomplete(request);
+    await verifyAndStore(request, lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Fills the `.incomplete` file up to the announced size, resuming what is there, retrying while each attempt makes progress. */
+async function fetchIncomplete(request: BlobRequest): Promise<void> {
   const { incompletePath, size } = request;
   await mkdir(dirname(incompletePath), { recursive: true });
   for (let attempt = 1; ; attempt++) {
@@ -53,12 +74,12 @@ async function runDownload(request: BlobRequest): Promise<void> {
       await rm(incompletePath, { force: true });
       before = 0;
     }
-    if (size !== undefined && before === size) break;
+    if (size !== undefined && before === size) return;
 
     let failure: HubError;
     try {
       const outcome = await fetchInto(request, before);
-      if (outcome === 'complete') break;
+      if (outcome === 'complete') return;
       if (outcome.restart && attempt < MAX_ATTEMPTS) continue;
       failure = outcome.failure;
     } catch (error) {
@@ -76,7 +97,6 @@ async function runDownload(request: BlobRequest): Promise<void> {
       );
     }
   }
-  await verifyAndStore(request);
 }
 
 /** `restart`: the partial file was unusable and is gone, so the next attempt starts from byte 0. */
@@ -152,7 +172,7 @@ async function sha256Of(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function verifyAndStore(request: BlobRequest): Promise<void> {
+async function verifyAndStore(request: BlobRequest, lock: BlobLock): Promise<void> {
   const { incompletePath, size, etag } = request;
   const { repoId, file } = request.context.target;
   const actualSize = await sizeOnDisk(incompletePath);
@@ -162,6 +182,16 @@ async function verifyAndStore(request: BlobRequest): Promise<void> {
   } else if (SHA256.test(etag)) {
     const digest = await sha256Of(incompletePath);
     if (digest !== etag) problem = `its sha256 is ${digest} but the Hub announced ${etag}`;
+  }
+  const lost = lock.lost();
+  if (lost !== undefined) {
+    // Another process may be resuming the same `.incomplete` file: it is theirs now, to keep or delete.
+    throw new HubError(
+      'IntegrityError',
+      `lost the lock ${request.lockPath} while downloading '${file}' of ${repoId} (${lost.message}): ` +
+        'another process may be downloading it now; nothing was stored, run again',
+      { cause: lost },
+    );
   }
   if (problem !== undefined) {
     await rm(incompletePath, { force: true });

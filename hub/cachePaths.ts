@@ -54,6 +54,9 @@ export function repoFolderName(repoId: string): string {
  *       refs/<revision>            the commit a branch or tag pointed to when last resolved (no newline)
  *       snapshots/<commit>/<file>  relative symlink to ../../blobs/<etag>
  *       .no_exist/<commit>/<file>  empty marker: the file does not exist at that commit
+ *     .locks/models--org--name/
+ *       <etag>.lock                Python's download lock of that blob (a file it flocks, left in place)
+ *       <etag>.node.lock           ours, beside it (a directory, present only while held): see blobLock.ts
  *
  * Files and revisions may contain `/` (`onnx/model.onnx`, `refs/pr/1`); they become nested folders.
  */
@@ -73,6 +76,11 @@ export class RepoCacheLayout {
 
   incompleteBlob(etag: string): string {
     return `${this.blob(etag)}.incomplete`;
+  }
+
+  /** Held while a process downloads `blobs/<etag>`. */
+  blobLock(etag: string): string {
+    return join(this.cacheDir, '.locks', repoFolderName(this.repoId), `${etag}.node.lock`);
   }
 
   ref(revision: string): string {

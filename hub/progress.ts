@@ -130,14 +130,19 @@ export interface ProgressSinkOptions {
 }
 
 /** The bar is drawn only on a terminal: in a pipe or a log file, `\r` redraws are noise. */
+export function progressTerminal(options: ProgressSinkOptions): ProgressStream | undefined {
+  const stream = options.stream ?? process.stderr;
+  return !options.quiet && stream.isTTY === true ? stream : undefined;
+}
+
 export function createProgressSink(
   file: string,
   total: number | undefined,
   initial: number,
   options: ProgressSinkOptions,
 ): ProgressSink {
-  const stream = options.stream ?? process.stderr;
-  const bar = !options.quiet && stream.isTTY === true ? new ProgressBar(file, total, initial, stream) : undefined;
+  const terminal = progressTerminal(options);
+  const bar = terminal === undefined ? undefined : new ProgressBar(file, total, initial, terminal);
   const report = (downloaded: number): void => options.onProgress?.({ file, downloaded, total });
   return {
     update(downloaded) {

@@ -101,6 +101,7 @@ export class RepoSnapshot {
         url: metadata.downloadUrl,
         blobPath: this.layout.blob(metadata.etag),
         incompletePath: this.layout.incompleteBlob(metadata.etag),
+        lockPath: this.layout.blobLock(metadata.etag),
         etag: metadata.etag,
         size: metadata.size,
         progress: {

@@ -27,12 +27,14 @@ describe('cache layout', () => {
     expect(repoFolderName('roberta-base')).toBe('models--roberta-base');
   });
 
-  it('places blobs, refs, snapshots and .no_exist markers', () => {
+  it('places blobs, refs, snapshots, .no_exist markers and download locks', () => {
     const layout = new RepoCacheLayout('/cache', 'org/name');
     const commit = 'a'.repeat(40);
     expect(layout.root).toBe('/cache/models--org--name');
     expect(layout.blob('abc')).toBe('/cache/models--org--name/blobs/abc');
     expect(layout.incompleteBlob('abc')).toBe('/cache/models--org--name/blobs/abc.incomplete');
+    // Beside Python's `.locks/models--org--name/abc.lock`, not on it (see hub/blobLock.ts).
+    expect(layout.blobLock('abc')).toBe('/cache/.locks/models--org--name/abc.node.lock');
     expect(layout.ref('main')).toBe('/cache/models--org--name/refs/main');
     expect(layout.ref('refs/pr/1')).toBe('/cache/models--org--name/refs/refs/pr/1');
     expect(layout.pointer(commit, 'onnx/model.onnx')).toBe(`/cache/models--org--name/snapshots/${commit}/onnx/model.onnx`);

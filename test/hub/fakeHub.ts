@@ -53,6 +53,9 @@ export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
+  /** `Date.now()` when the request arrived, and when its response was fully sent (unset until then). */
+  readonly receivedAt: number;
+  finishedAt?: number;
 }
 
 const COMMIT = /^[0-9a-f]{40}$/;
@@ -78,6 +81,8 @@ export class FakeHub {
   corruptBodies = false;
   /** Accept connections but never answer. */
   silent = false;
+  /** Send bodies `chunkBytes` at a time, one chunk every `intervalMs`, so a download takes a while (0: at once). */
+  throttle = { chunkBytes: 0, intervalMs: 0 };
 
   private constructor(private readonly server: Server) {}
 
@@ -119,7 +124,9 @@ export class FakeHub {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    this.requests.push({ method: req.method ?? '', path, headers: req.headers });
+    const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, receivedAt: Date.now() };
+    this.requests.push(recorded);
+    res.on('finish', () => (recorded.finishedAt = Date.now()));
     if (this.silent) return;
 
     if (path.startsWith('/cdn/')) {
@@ -201,7 +208,21 @@ export class FakeHub {
       this.stalled.add(res);
       return;
     }
+    if (this.throttle.chunkBytes > 0) return this.sendSlowly(res, part);
     res.end(part);
+  }
+
+  private sendSlowly(res: ServerResponse, body: Buffer): void {
+    const { chunkBytes, intervalMs } = this.throttle;
+    let at = 0;
+    const next = (): void => {
+      if (res.destroyed) return;
+      if (at + chunkBytes >= body.length) return void res.end(body.subarray(at));
+      res.write(body.subarray(at, at + chunkBytes));
+      at += chunkBytes;
+      setTimeout(next, intervalMs);
+    };
+    next();
   }
 }
 
