@@ -242,6 +242,7 @@ describe('length: no truncation unless asked, as in the 4.36.2 pipelines', () =>
     try {
       const [scores] = await classifier.run([long], { topK: null, truncation: true, maxLength: 9 });
       const want = softmax(hfLogits(1));
+      expect(scores).toHaveLength(4);
       for (const { label, score } of scores) expect(Math.abs(score - want[LABELS.indexOf(label)])).toBeLessThan(1e-5);
       // A max_length past the position table cuts too little: the length error again.
       await expect(classifier.run([long], { truncation: true, maxLength: 100 })).rejects.toThrow('has 99 tokens, but this model takes at most 62');

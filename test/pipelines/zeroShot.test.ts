@@ -53,6 +53,7 @@ describe('zero-shot-classification', () => {
     }
     // Texts in a batch each get their own result.
     const both = await zeroShot.run([nli.text, nli.text], [nli.hypothesis], { hypothesisTemplate: '{}', multiLabel: true });
+    expect(both).toHaveLength(2);
     for (const r of both) expect(Math.abs(r.scores[0] - want)).toBeLessThan(1e-5);
     zeroShot.dispose();
   });
