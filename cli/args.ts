@@ -50,6 +50,16 @@ export function optionalString(args: ParsedArgs, name: string): string | undefin
   return typeof value === 'string' ? value : undefined;
 }
 
+/** An integer flag's value (`fallback` when absent), or a UsageError when it is not an integer ≥ `min`. */
+export function integerFlag(args: ParsedArgs, name: string, fallback: number | undefined, min: 0 | 1): number | undefined {
+  const value = args.flags[name] ?? fallback;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new UsageError(`--${name} must be ${min === 1 ? 'a positive' : 'a non-negative'} integer, got ${String(value)}`);
+  }
+  return value;
+}
+
 export function flagIsSet(args: ParsedArgs, name: string): boolean {
   return args.flags[name] === true;
 }
