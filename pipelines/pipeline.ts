@@ -101,11 +101,14 @@ export class FillMaskPipeline extends BasePipeline {
         perText[r].push(
           topIndices(scores, k).map((token) => {
             const filled = ids[r].map((id, j) => (j === s ? token : id)).filter((_, j) => ids[r][j] !== this.model.config.padTokenId || j === s);
+            // A model's vocab_size may exceed the tokenizer's (tables padded to a round size): HF's
+            // fast tokenizer decodes an id with no token to nothing, so such a candidate reads "".
+            const decodable = (tokenIds: number[]) => tokenIds.filter((id) => this.tokenizer.idToToken(id) !== undefined);
             return {
               score: scores[token],
               token,
-              token_str: this.tokenizer.decode([token]),
-              sequence: this.tokenizer.decode(filled, { skipSpecialTokens: true }),
+              token_str: this.tokenizer.decode(decodable([token])),
+              sequence: this.tokenizer.decode(decodable(filled), { skipSpecialTokens: true }),
             };
           }),
         );

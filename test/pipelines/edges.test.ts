@@ -129,6 +129,33 @@ describe('a tokenizer with more tokens than the model has embeddings', () => {
   });
 });
 
+describe('a model with more embeddings than the tokenizer has tokens', () => {
+  // Tables padded to a round size leave ids no token names. HF's fill-mask decodes a candidate
+  // with tokenizer.decode, and the fast tokenizer (tokenizers' decode: ids with no token are
+  // skipped) turns such an id into nothing, so the candidate is kept with token_str "".
+  it('fill-mask ranks every id by HF\'s logits; an id with no token reads "" and leaves the sequence unfilled', async () => {
+    const { dir, texts } = tinyModelDir('tiny-mlm', [1, 4]);
+    editJson(dir, 'vocab.json', (vocab) => {
+      for (const token of Object.keys(vocab)) if (token.startsWith('<unused')) delete vocab[token];
+    });
+    const logits = fixtureExpected('tiny-mlm').get('logits')!.data; // [3, 12, 1000]
+    const want = best(softmax(row(logits, 1 * 12 + 4, 1000)), 20);
+    const filler = await pipeline('fill-mask', dir);
+    try {
+      expect(filler.tokenizer.vocabSize).toBeLessThan(1000);
+      const text = texts[1] as string;
+      const [[candidates]] = await filler.run(text, { topK: 20 });
+      expect(candidates.map((c) => c.token)).toEqual(want.map((w) => w.index));
+      candidates.forEach((c, k) => expect(Math.abs(c.score - want[k].score)).toBeLessThan(1e-5));
+      const nameless = candidates.filter((c) => filler.tokenizer.idToToken(c.token) === undefined);
+      expect(nameless.length).toBeGreaterThan(0);
+      for (const c of nameless) expect([c.token_str, c.sequence]).toEqual(['', text.replace('<mask>', '')]);
+    } finally {
+      filler.dispose();
+    }
+  });
+});
+
 describe('scores: TextClassificationPipeline.postprocess defaults (transformers 4.36.2)', () => {
   // 4.36.2: multi_label_classification or num_labels == 1 → sigmoid; single_label_classification
   // or num_labels > 1 → softmax. problem_type "regression" has no rule of its own there.
