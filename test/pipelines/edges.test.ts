@@ -224,6 +224,18 @@ describe('labels: PretrainedConfig.__init__ reads id2label with int(key); postpr
     }
   });
 
+  it('top_k past num_labels gives every label, top_k 0 none (postprocess slices dict_scores[:top_k])', async () => {
+    const { dir, texts } = tinyModelDir('tiny-cls');
+    const classifier = await pipeline('text-classification', dir);
+    try {
+      const [all] = await classifier.run([texts[0] as string], { topK: 10 });
+      expect(all.map((s) => s.label)).toEqual(best(softmax(hfLogits(0)), 4).map((w) => LABELS[w.index]));
+      expect(await classifier.run([texts[0] as string], { topK: 0 })).toEqual([[]]);
+    } finally {
+      classifier.dispose();
+    }
+  });
+
   it('keys that skip an index load; the unnamed class is an error only when it must be shown (HF: KeyError)', async () => {
     const { dir, texts } = tinyModelDir('tiny-cls');
     const winner = best(softmax(hfLogits(0)), 1)[0].index;
