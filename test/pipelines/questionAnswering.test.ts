@@ -8,12 +8,9 @@ import '../../index.js';
 import { pipeline } from '../../pipelines/pipeline.js';
 import { contextWindows, contextWordIds, decodeSpans, type QuestionAnsweringResult } from '../../pipelines/questionAnswering.js';
 import { fixtureExpected, fixtureInputs } from '../model/fixtureModels.js';
-import { tinyModelDir } from './tinyModelDir.js';
+import { TINY_QA_SPELLING, tinyModelDir } from './tinyModelDir.js';
 
-// Rows 1 and 2 are single sequences, unused here but spelled too (one letter per id).
-const OTHERS = fixtureInputs('tiny-qa').input_ids.slice(1).flat().filter((id) => id > 3);
-const SPELLING = new Map<number, string>([[474, 'Who'], [716, 'Par'], [9, 'is'], ...OTHERS.map((id, i) => [id, 'ABCDEFGHIJKLMNOQRT'[i]] as [number, string])]);
-const { dir } = tinyModelDir('tiny-qa', undefined, SPELLING);
+const { dir } = tinyModelDir('tiny-qa', undefined, TINY_QA_SPELLING);
 const expected = fixtureExpected('tiny-qa');
 const startLogits = Array.from(expected.get('start_logits')!.data).slice(0, 7); // row 0: <s> Who </s> </s> Par is </s>
 const endLogits = Array.from(expected.get('end_logits')!.data).slice(0, 7);

@@ -4,7 +4,7 @@
 // ran, and HF's expected outputs are the golden values for the whole pipeline. Or, where a test
 // needs words and sub-words, each id is spelled as the test says, with the merges that build it.
 
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureDir, fixtureInputs, type SequenceFixtureModel } from '../model/fixtureModels.js';
 import { makeTempDir } from '../tempDir.js';
@@ -90,4 +90,18 @@ export const TINY_TOK_SPELLING: ReadonlyMap<number, string> = new Map([
   [841, 'Kim'], [879, 'ĠLee'], [820, 'ĠPark'],
   [70, 'Li'], [954, 'z'], [967, 'ĠMa'], [277, 'x'], [649, 'Ġin'], [901, 'ĠRo'], [883, 'me'],
   [457, 'Ann'], [679, 'ĠBo'], [105, 'bby'], [387, 'ĠCy'], [817, 'ril'], [322, 'ĠDe'], [78, 'e'], [544, 'na'], [332, 'ĠEd'], [338, '.'],
+]);
+
+/** Renames the classes of the model in `dir` (config.json's id2label and label2id); the weights, hence the logits, stay. */
+export function relabel(dir: string, labels: readonly string[]): void {
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  config.id2label = Object.fromEntries(labels.map((l, i) => [String(i), l]));
+  config.label2id = Object.fromEntries(labels.map((l, i) => [l, i]));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+}
+
+/** tiny-qa's row 0 is the pair <s> Who </s></s> Par is </s>: question "Who", context "Paris"; rows 1 and 2 get a letter per id. */
+export const TINY_QA_SPELLING: ReadonlyMap<number, string> = new Map([
+  [474, 'Who'], [716, 'Par'], [9, 'is'],
+  ...fixtureInputs('tiny-qa').input_ids.slice(1).flat().filter((id) => id > 3).map((id, i) => [id, 'ABCDEFGHIJKLMNOQRT'[i]] as [number, string]),
 ]);

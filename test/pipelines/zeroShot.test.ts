@@ -4,13 +4,11 @@
 // exactly the ids HF ran. Expected scores follow transformers 4.36.2's
 // ZeroShotClassificationPipeline.postprocess, computed here with the textbook softmax.
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import '../../index.js';
 import { pipeline } from '../../pipelines/pipeline.js';
 import { entailmentId, parseCandidateLabels, rankLabels, zeroShotScores } from '../../pipelines/zeroShot.js';
 import { fixtureExpected, fixtureInputs } from '../model/fixtureModels.js';
-import { tinyModelDir } from './tinyModelDir.js';
+import { relabel, tinyModelDir } from './tinyModelDir.js';
 
 const logits = Array.from(fixtureExpected('tiny-cls').get('logits')!.data); // [3, 4]
 const row = (r: number) => logits.slice(r * 4, r * 4 + 4);
@@ -24,10 +22,7 @@ function softmax(values: number[]): number[] {
 /** tiny-cls with its classes renamed. */
 function nliModelDir(labels: string[]): { dir: string; text: string; hypothesis: string } {
   const { dir, texts } = tinyModelDir('tiny-cls');
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-  config.id2label = Object.fromEntries(labels.map((l, i) => [String(i), l]));
-  config.label2id = Object.fromEntries(labels.map((l, i) => [l, i]));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  relabel(dir, labels);
   const [text, hypothesis] = texts[2] as [string, string];
   return { dir, text, hypothesis };
 }
