@@ -78,6 +78,10 @@ export class ZeroShotClassificationPipeline extends BasePipeline {
     }
     const { numLabels, label2id } = this.model.config;
     const entailment = entailmentId(label2id);
+    // config.json's label2id is read unchecked, as transformers reads it; HF fails here with an IndexError.
+    if (entailment < 0 || entailment >= numLabels) {
+      throw new Error(`zero-shot-classification: label2id puts the entailment label at ${entailment}, but the model has ${numLabels} outputs`);
+    }
     const pairs = texts.flatMap((text) => labels.map((label) => [text, template.replace('{}', label)] as [string, string]));
     // HF truncates only the text (TruncationStrategy.ONLY_FIRST), never the hypothesis.
     const rows = await this.batched(

@@ -236,6 +236,19 @@ describe('labels: PretrainedConfig.__init__ reads id2label with int(key); postpr
     }
   });
 
+  it('label2id loads unchecked; zero-shot fails clearly where it points past the outputs (HF: IndexError on logits[..., entailment_id])', async () => {
+    const { dir, texts } = tinyModelDir('tiny-cls');
+    editJson(dir, 'config.json', (config) => (config.label2id = { contradiction: 0, neutral: 1, entailment: 7 }));
+    const zeroShot = await pipeline('zero-shot-classification', dir);
+    try {
+      await expect(zeroShot.run(texts[0] as string, ['a', 'b'])).rejects.toThrow(
+        'zero-shot-classification: label2id puts the entailment label at 7, but the model has 4 outputs',
+      );
+    } finally {
+      zeroShot.dispose();
+    }
+  });
+
   it('keys that skip an index load; the unnamed class is an error only when it must be shown (HF: KeyError)', async () => {
     const { dir, texts } = tinyModelDir('tiny-cls');
     const winner = best(softmax(hfLogits(0)), 1)[0].index;
