@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fromPretrained } from '../model/fromPretrained.js';
 import { InputError, type ModelInputs } from '../model/inputs.js';
 import { disposeOutput, namedOutputs } from '../model/roberta.js';
+import { jsonSyntaxDetail } from '../model/weights/json.js';
 import { encodeSafetensors, type SafetensorsWriteTensor } from '../model/weights/safetensorsWriter.js';
 import { flagIsSet, requireString } from './args.js';
 import type { CliCommand } from './command.js';
@@ -16,7 +17,7 @@ function parseInputs(text: string, file: string): ModelInputs {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new InputError(`${file} is not valid JSON: ${jsonSyntaxDetail(error)}`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new InputError(`${file} must hold an object {"input_ids": [[...]], "attention_mask"?: [[...]], "token_type_ids"?: [[...]]}`);

@@ -42,7 +42,7 @@ function parseRequest(line: string): TokenizeRequest {
   }
   const request = value as Record<string, unknown>;
   for (const key of Object.keys(request)) {
-    if (!REQUEST_KEYS.has(key)) throw new Error(`unknown key "${key}" (expected ${[...REQUEST_KEYS].join(', ')})`);
+    if (!REQUEST_KEYS.has(key)) throw new Error(`unknown key ${JSON.stringify(key)} (expected ${[...REQUEST_KEYS].join(', ')})`);
   }
   const { text, text_pair: pair, add_special_tokens: addSpecialTokens, max_length: maxLength } = request;
   if (typeof text !== 'string') throw new Error('"text" must be a string');

@@ -17,8 +17,11 @@ export const FUZZ_SEED = envInteger('FUZZ_SEED') ?? 20261204;
 
 const RUNS_OVERRIDE = envInteger('FUZZ_RUNS');
 
+/** Whether this is a long run (FUZZ_RUNS set), where costly examples may run at full size. */
+export const LONG_RUN = RUNS_OVERRIDE !== undefined;
+
 /** A jest timeout for one target: the normal run is bounded by the case limit; a long run is not. */
-export const FUZZ_TEST_TIMEOUT_MS = RUNS_OVERRIDE === undefined ? 120_000 : 24 * 3_600_000;
+export const FUZZ_TEST_TIMEOUT_MS = LONG_RUN ? 24 * 3_600_000 : 120_000;
 
 /** The classes an expected failure may have (the project's typed errors). */
 export type ErrorClass = abstract new (...args: never[]) => Error;
