@@ -2,7 +2,7 @@
 // check of what a caller passed. In its own module so that each task's pipeline can live in
 // its own file and pipeline.ts can still register them all without an import cycle.
 
-import type { AnyRobertaModel } from '../model/roberta.js';
+import { disposeOutput, type AnyRobertaModel } from '../model/roberta.js';
 import { InputError } from '../model/inputs.js';
 import type { BatchInput, Encoding, RobertaTokenizer, TruncationOption } from '../tokenizer/index.js';
 
@@ -59,7 +59,7 @@ export abstract class BasePipeline {
       try {
         results.push(...(await each({ first: start, ids: enc.inputIds, mask: enc.attentionMask, encodings: enc.encodings, out })));
       } finally {
-        for (const t of [out.lastHiddenState, out.poolerOutput, out.logits]) t?.dispose();
+        disposeOutput(out);
       }
     }
     return results;
