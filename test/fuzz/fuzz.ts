@@ -31,6 +31,8 @@ export interface FuzzTarget<T> {
   readonly name: string;
   /** Cases in the normal run (FUZZ_RUNS replaces it). */
   readonly runs: number;
+  /** The most cases even a long run may take, for a target whose cases cost a second or so. */
+  readonly maxRuns?: number;
   readonly arbitrary: fc.Arbitrary<T>;
   /** Inputs always tried first, whatever the seed (e.g. the 1 MB text). */
   readonly examples?: readonly T[];
@@ -81,7 +83,7 @@ export async function fuzz<T>(target: FuzzTarget<T>): Promise<FuzzSummary> {
   try {
     await fc.assert(property, {
       seed: FUZZ_SEED,
-      numRuns: RUNS_OVERRIDE ?? target.runs,
+      numRuns: Math.min(RUNS_OVERRIDE ?? target.runs, target.maxRuns ?? Infinity),
       examples: (target.examples ?? []).map((example) => [example] as [T]),
     });
   } finally {

@@ -153,6 +153,7 @@ describe('fuzz: tokenizer files', () => {
       const summary = await fuzz({
         name: 'tokenizer.json (full size)',
         runs: 4,
+        maxRuns: 100,
         arbitrary: damagedText(text),
         expected,
         limitMs: 5000,
