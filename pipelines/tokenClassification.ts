@@ -185,23 +185,18 @@ export function groupEntities(pieces: readonly LabelledPiece[]): EntityGroup[] {
   return groups;
 }
 
+/** A token's own label: the argmax of its scores, and that score. */
+function tokenLabel(p: PreEntity, id2label: ReadonlyMap<number, string>): { entity: string; score: number } {
+  const best = argmax(p.scores);
+  return { entity: labelOf(id2label, best, 'token-classification'), score: p.scores[best] };
+}
+
 /** HF's `aggregate` followed by the `ignore_labels` filter of `postprocess`. */
 export function aggregate(pre: readonly PreEntity[], strategy: AggregationStrategy, id2label: ReadonlyMap<number, string>, ignoreLabels: readonly string[] = ['O']): TokenEntity[] | EntityGroup[] {
   if (strategy === 'none') {
-    return pre
-      .map((p) => {
-        const best = argmax(p.scores);
-        return { entity: labelOf(id2label, best, 'token-classification'), score: p.scores[best], index: p.index, word: p.word, start: p.start, end: p.end };
-      })
-      .filter((e) => !ignoreLabels.includes(e.entity));
+    return pre.map((p) => ({ ...tokenLabel(p, id2label), index: p.index, word: p.word, start: p.start, end: p.end })).filter((e) => !ignoreLabels.includes(e.entity));
   }
-  const pieces =
-    strategy === 'simple'
-      ? pre.map((p) => {
-          const best = argmax(p.scores);
-          return { entity: labelOf(id2label, best, 'token-classification'), score: p.scores[best], word: p.word, start: p.start, end: p.end };
-        })
-      : aggregateWords(pre, strategy, id2label);
+  const pieces = strategy === 'simple' ? pre.map((p) => ({ ...tokenLabel(p, id2label), word: p.word, start: p.start, end: p.end })) : aggregateWords(pre, strategy, id2label);
   return groupEntities(pieces).filter((g) => !ignoreLabels.includes(g.entity_group));
 }
 
