@@ -101,7 +101,8 @@ export function contextWindows(length: number, size: number, stride: number): [n
  * The word of each context token (HF's `token_to_word`): words are the GPT-2 pre-tokens BPE ran
  * on. Tokens come word by word, and a token's (trimmed) span never ends past its word's end nor
  * at or before the previous word's end, so one pass pairs them. `prefixSpace`: the tokenizer
- * encoded ' ' + context (add_prefix_space), so its words sit one unit to the right.
+ * encoded ' ' + context (add_prefix_space), so its words sit one unit to the right. (An added
+ * token typed into the context, such as '<mask>', is one word for HF; here its pieces are.)
  */
 export function contextWordIds(context: string, offsets: readonly Offsets[], prefixSpace: boolean): number[] {
   const shift = prefixSpace && context.length > 0 && !isWhitespaceUnit(context.charCodeAt(0)) ? 1 : 0;

@@ -86,6 +86,29 @@ describe('question-answering', () => {
     expect(withNull.find((a) => a.answer === '')!.score).toBeCloseTo(span(0, 0), 5);
   });
 
+  it('a context longer than the model runs in windows of the default max_seq_len and doc_stride', async () => {
+    // 30 × "Paris" is 89 tokens (Par is, then Ġ Par is); the model takes 62, so windows hold
+    // 62 − 1 − 4 = 57 context tokens, 57 − 31 apart (doc_stride min(62 / 2, 128) = 31).
+    const context = Array.from({ length: 30 }, () => 'Paris').join(' ');
+    expect(qa.tokenizer.encode(context, undefined, { addSpecialTokens: false }).ids).toHaveLength(89);
+    // Record the rows the model is given.
+    const model = qa.model as { forward: (typeof qa.model)['forward'] };
+    const forward = model.forward;
+    const rows: number[][] = [];
+    model.forward = (inputs, options) => {
+      rows.push(...(inputs.inputIds as number[][]));
+      return forward.call(qa.model, inputs, options);
+    };
+    const answers = await qa.run('Who', context, { topK: 3 }).finally(() => (model.forward = forward));
+    // <s> Who </s></s> + context tokens [0, 57), [26, 83), [52, 89) + </s>, then padding (id 1).
+    expect(rows.map((r) => r.filter((id) => id !== 1).length)).toEqual([62, 62, 4 + 37 + 1]);
+    expect(answers).toHaveLength(3);
+    for (const a of answers) {
+      expect(a.answer).toBe(context.slice(a.start, a.end));
+      expect(a.answer).toMatch(/^Paris( Paris)*$/); // whole words
+    }
+  });
+
   it('refuses an empty question or context, a question that leaves no room, and a stride over max_seq_len', async () => {
     await expect(qa.run('', 'Paris')).rejects.toThrow('question-answering: the question cannot be empty');
     await expect(qa.run('Who', '')).rejects.toThrow('question-answering: the context cannot be empty');
