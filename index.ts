@@ -40,4 +40,4 @@ export type { QuestionAnsweringOptions, QuestionAnsweringResult } from './pipeli
 export type { ZeroShotOptions, ZeroShotResult } from './pipelines/zeroShot.js';
 export { encodeChoices, type ChoiceInputs } from './pipelines/multipleChoice.js';
 export { AutoModel, AutoTokenizer } from './pipelines/auto.js';
-export { resolveModelDir, downloadRobertaSnapshot, HubError, type HubOptions } from './hub/download.js';
+export { resolveModelDir, downloadRobertaSnapshot, HubError, type HubOptions } from './platform/modelSource.js';

@@ -9,8 +9,7 @@
 // HF computes from the same file; where HF only logs a warning (num_labels disagreeing with
 // id2label), so do we, through `warn`.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { joinPath, readTextFile } from '../platform/files.js';
 import { describeJson, isJsonObject, jsonSyntaxDetail } from './weights/json.js';
 
 export class ConfigError extends Error {
@@ -81,10 +80,10 @@ const ROBERTA_DEFAULTS = {
 export type ConfigWarn = (line: string) => void;
 
 export async function loadRobertaConfig(dir: string, warn?: ConfigWarn): Promise<RobertaConfig> {
-  const path = join(dir, 'config.json');
+  const path = joinPath(dir, 'config.json');
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readTextFile(path);
   } catch (error) {
     throw new ConfigError(`${path}: cannot read the model config (${(error as Error).message})`);
   }

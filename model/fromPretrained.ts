@@ -3,6 +3,7 @@
 
 import type { Backend } from '../engine/backend.js';
 import { selectBackend, type BackendPreference, type SelectionReport } from '../engine/select.js';
+import { pretrainedDir, type HubOptions } from '../platform/modelSource.js';
 import { ConfigError, loadRobertaConfig, type RobertaConfig } from './config.js';
 import { ParameterStore } from './parameters.js';
 import {
@@ -43,8 +44,13 @@ export function architectureOf(config: RobertaConfig): RobertaArchitecture {
   throw new ConfigError(`config.architectures names ${named.join(', ')}; supported: ${Object.keys(ARCHITECTURES).join(', ')}`);
 }
 
-export async function fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<AnyRobertaModel & { readonly selection?: SelectionReport }> {
+/**
+ * A model directory (in a browser: an http(s) URL of a model folder, or a Hub id) → the model class
+ * config.architectures names, on the chosen backend. The Hub options are for the browser's sources.
+ */
+export async function fromPretrained(source: string, options: FromPretrainedOptions & HubOptions = {}): Promise<AnyRobertaModel & { readonly selection?: SelectionReport }> {
   const log = options.log ?? (() => {});
+  const dir = await pretrainedDir(source, options);
   const config = await loadRobertaConfig(dir, (line) => log(`warning: ${line}`));
   const architecture = options.architecture ?? architectureOf(config);
   let backend: Backend;

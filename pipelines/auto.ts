@@ -1,7 +1,7 @@
 // AutoTokenizer / AutoModel, as in transformers: take a local directory or a Hub id, and pick
 // the model class from config.architectures.
 
-import { resolveModelDir, type HubOptions } from '../hub/download.js';
+import { resolveModelDir, type HubOptions } from '../platform/modelSource.js';
 import { fromPretrained, type FromPretrainedOptions } from '../model/fromPretrained.js';
 import type { AnyRobertaModel } from '../model/roberta.js';
 import { loadTokenizer, type RobertaTokenizer } from '../tokenizer/index.js';

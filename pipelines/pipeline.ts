@@ -4,7 +4,7 @@
 
 import type { Tensor } from '../engine/tensor.js';
 import * as ops from '../engine/ops/index.js';
-import { resolveModelDir, type HubOptions } from '../hub/download.js';
+import { resolveModelDir, type HubOptions } from '../platform/modelSource.js';
 import { fromPretrained, type FromPretrainedOptions } from '../model/fromPretrained.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import { BasePipeline, checkTexts, labelOf, type TokenizeOptions } from './basePipeline.js';

@@ -5,8 +5,7 @@
 // Both may be refined by tokenizer_config.json / special_tokens_map.json (and, for the slow
 // route, added_tokens.json). Both routes give the same tokenizer for the same model.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { joinPath, readTextFile } from '../platform/files.js';
 
 import { ROBERTA_SPECIAL_TOKENS } from './definition.js';
 import type { SpecialTokenNames, TokenizerDefinition } from './definition.js';
@@ -32,7 +31,7 @@ const ROLES = Object.keys(ROBERTA_SPECIAL_TOKENS) as Role[];
 
 async function readText(path: string, missingHint = ''): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return await readTextFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new TokenizerFileError(path, `file not found${missingHint}`);
@@ -42,7 +41,7 @@ async function readText(path: string, missingHint = ''): Promise<string> {
 
 async function readOptional(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await readTextFile(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new TokenizerFileError(path, `cannot read the file (${(error as Error).message})`);
@@ -58,7 +57,7 @@ async function readConfig(dir: string, withAddedTokensJson: boolean): Promise<To
   ];
   if (withAddedTokensJson) sources.push(['added_tokens.json', parseAddedTokensJson]);
   for (const [name, parse] of sources) {
-    const path = join(dir, name);
+    const path = joinPath(dir, name);
     const text = await readOptional(path);
     if (text !== undefined) parsed.push(parse(text, path));
   }
@@ -150,7 +149,7 @@ function definitionFromTokenizerJson(json: TokenizerJson, config: TokenizerConfi
  */
 export async function loadTokenizer(dir: string, options: LoadOptions = {}): Promise<RobertaTokenizer> {
   const source = options.source ?? 'auto';
-  const tokenizerJsonPath = join(dir, 'tokenizer.json');
+  const tokenizerJsonPath = joinPath(dir, 'tokenizer.json');
   let tokenizerJsonText: string | undefined;
   if (source === 'tokenizer.json') tokenizerJsonText = await readText(tokenizerJsonPath);
   else if (source === 'auto') tokenizerJsonText = await readOptional(tokenizerJsonPath);
@@ -163,8 +162,8 @@ export async function loadTokenizer(dir: string, options: LoadOptions = {}): Pro
     definition = definitionFromTokenizerJson(parseTokenizerJson(tokenizerJsonText, tokenizerJsonPath), config);
   } else {
     const hint = source === 'auto' ? ' (and there is no tokenizer.json)' : '';
-    mainFile = join(dir, 'vocab.json');
-    const mergesPath = join(dir, 'merges.txt');
+    mainFile = joinPath(dir, 'vocab.json');
+    const mergesPath = joinPath(dir, 'merges.txt');
     const vocab = parseVocabJson(await readText(mainFile, hint), mainFile);
     const merges = parseMergesTxt(await readText(mergesPath, hint), mergesPath, vocab);
     definition = definitionFromVocabFiles(vocab, merges, config);

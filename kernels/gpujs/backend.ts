@@ -6,10 +6,10 @@
 // (queue.ts). Nothing waits for the device between kernels: on webgpu a kernel's result stays in
 // a GPUBuffer that the next kernel binds, and only `read` copies values back.
 
-import { createRequire } from 'node:module';
 import type { Backend, BackendMemory } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
 import type { DegradedBackend } from '../../engine/select.js';
+import { gpujsVersion } from '../../platform/gpujsPackage.js';
 import { CpuBackend } from '../cpu/backend.js';
 import type { DeviceArray, KernelArgument as DeviceArgument, DeviceMemory } from './deviceMemory.js';
 import { destroyWebGpuContext, type GpuInstance } from './gpujs.js';
@@ -25,7 +25,6 @@ export interface GpujsBackendOptions {
   readonly mode?: GpujsMode;
 }
 
-const gpujsVersion = (createRequire(import.meta.url)('gpu.js/package.json') as { version: string }).version;
 
 /** WebGPU backends alive in this process: gpu.js shares one device between them. */
 let webGpuBackends = 0;
@@ -61,7 +60,7 @@ export class GpujsBackend implements Backend<GpujsStorage>, DegradedBackend {
     this.memoryOf = setup.memory;
     this.degraded = setup.degraded;
     const chosen = requestedMode === 'auto' ? `${setup.mode} mode, chosen by gpu.js` : `${setup.mode} mode`;
-    this.description = `gpujs: gpu.js ${gpujsVersion} kernels, ${chosen} (${setup.detail})`;
+    this.description = `gpujs: gpu.js ${gpujsVersion()} kernels, ${chosen} (${setup.detail})`;
     if (setup.mode === 'webasm') this.pool = new SharedWorkerPool(setup.memory.threads);
     if (setup.mode === 'webgpu') webGpuBackends++;
     this.kernels = new KernelCache({ gpu: setup.gpu, mode: setup.mode, pipeline: setup.memory.pipeline, pool: this.pool });

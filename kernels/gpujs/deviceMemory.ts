@@ -10,7 +10,7 @@
 // A kernel reads an argument as an array of 1 to 3 dimensions ([x], [x, y], [x, y, z], x fastest);
 // the same values can be passed with different dims to different kernels (a reshape is free).
 
-import { availableParallelism } from 'node:os';
+import { cpuCount } from '../../platform/host.js';
 import { gpujs, webGpuHandle, type WebGpuContext, type WebGpuHandle } from './gpujs.js';
 
 /** float32 values where the mode's kernels read them. */
@@ -66,7 +66,7 @@ export class HostMemory implements DeviceMemory {
 }
 
 /** The webasm mode is host memory whose kernels split work across every core. */
-export const webasmMemory = (): HostMemory => new HostMemory(availableParallelism());
+export const webasmMemory = (): HostMemory => new HostMemory(cpuCount());
 
 function hostArray(array: DeviceArray): Float32Array {
   if (!(array instanceof Float32Array)) throw new Error('gpujs: a GPU buffer reached a host-memory mode (internal error)');

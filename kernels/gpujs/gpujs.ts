@@ -2,13 +2,12 @@
 // typings; they leave out its WebGPU classes (WebGPUBufferResult, WebGPUContext), so the few
 // members used here are declared below, exactly as gpu.js 2.24 defines them.
 //
-// gpu.js is loaded on first use, not at import: it brings a JavaScript parser and several
-// compilers (about 0.1 s to load here), which a program that never creates this backend should
-// not pay just for importing the library.
+// The package itself comes through platform/gpujsPackage.ts (Node's CommonJS build, loaded on
+// first use; the browser build, bundled).
 /// <reference types="@webgpu/types" />
 
-import { createRequire } from 'node:module';
 import type * as GpuJs from 'gpu.js';
+import { loadGpujs } from '../../platform/gpujsPackage.js';
 
 export type { IKernelRunShortcut as CompiledKernel, IGPUKernelSettings as KernelSettings } from 'gpu.js';
 export type GpuInstance = InstanceType<typeof GpuJs.GPU>;
@@ -16,7 +15,7 @@ export type GpuInstance = InstanceType<typeof GpuJs.GPU>;
 let loaded: typeof GpuJs | undefined;
 
 export function gpujs(): typeof GpuJs {
-  loaded ??= createRequire(import.meta.url)('gpu.js') as typeof GpuJs;
+  loaded ??= loadGpujs();
   return loaded;
 }
 

@@ -4,6 +4,7 @@
 
 import { registerKernel } from '../../engine/registry.js';
 import { registerBackend } from '../../engine/select.js';
+import { environment } from '../../platform/host.js';
 import { argmax } from './argmax.js';
 import { createGpujsBackend } from './backend.js';
 import { binary } from './binary.js';
@@ -26,7 +27,7 @@ export { createGpujsBackend, GpujsBackend, type GpujsBackendOptions } from './ba
 export { GPUJS_MODE_ENV, GPUJS_MODES, type GpujsMode } from './modes.js';
 
 /** The mode ROBERTA_GPUJS_MODE names, or `auto`. */
-export function gpujsModeFromEnvironment(env: NodeJS.ProcessEnv = process.env): GpujsMode {
+export function gpujsModeFromEnvironment(env: Readonly<Record<string, string | undefined>> = environment()): GpujsMode {
   const value = env[GPUJS_MODE_ENV];
   return value ? parseGpujsMode(value, GPUJS_MODE_ENV) : 'auto';
 }

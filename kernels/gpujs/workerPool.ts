@@ -12,7 +12,7 @@
 // `_pool`), pinned to gpu.js 2.24 and checked by the tests. Where the internals differ, kernels
 // simply keep their own pools: slower to start, same results.
 
-import { createRequire } from 'node:module';
+import { webasmWorkerPoolClass } from '../../platform/gpujsPackage.js';
 
 interface PoolEntry {
   readonly id: number;
@@ -26,8 +26,6 @@ interface WorkerPool {
 }
 
 type WorkerPoolClass = new (size: number) => WorkerPool;
-
-const require = createRequire(import.meta.url);
 
 /** The compiled modules one kernel placed on the shared workers. */
 class PoolLease {
@@ -61,8 +59,8 @@ export class SharedWorkerPool {
 
   constructor(readonly size: number) {
     try {
-      const { WebAssemblyWorkerPool } = require('gpu.js/src/backend/web-assembly/worker-pool.js') as { WebAssemblyWorkerPool: WorkerPoolClass };
-      this.pool = new WebAssemblyWorkerPool(size);
+      const WebAssemblyWorkerPool = webasmWorkerPoolClass() as WorkerPoolClass | undefined;
+      this.pool = WebAssemblyWorkerPool && new WebAssemblyWorkerPool(size);
     } catch {
       this.pool = undefined;
     }

@@ -30,7 +30,7 @@ import type { BackendMemory } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
 import type { HostBackend } from '../cpu/kernel.js';
 import { Arena, BLOCK_ALIGN } from './arena.js';
-import { compileKernels } from './compile.js';
+import { compileKernels } from '../../platform/wasmHost.js';
 import { CONTROL_BYTES } from './control.js';
 import { MAX_PAGES } from './emit/module.js';
 import { unpackPanels } from './panels.js';

@@ -10,15 +10,14 @@
 // the model either way; run the backend inside a Web Worker to keep the page responsive).
 
 import { ARG_COUNT, ARGS, CHUNK, DONE, ERROR_LENGTH, ERROR_TEXT_OFFSET, FAILED, GENERATION, ITEMS, KERNEL, MAX_ARGS, MAX_THREADS, NEXT_ITEM, SCRATCH } from './control.js';
-import { isNode } from './environment.js';
+import { spawnWorker } from '../../platform/wasmHost.js';
 import type { WasmMemory, WasmModule } from './webAssemblyApi.js';
-import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './workerSource.js';
 
-interface WorkerHandle {
+export interface WorkerHandle {
   terminate(): unknown;
 }
 
-interface StartData {
+export interface StartData {
   readonly module: WasmModule;
   readonly memory: WasmMemory;
   readonly thread: number;
@@ -43,8 +42,7 @@ export class ThreadPool {
   /** Starts `threads − 1` workers (the main thread is the first thread) and waits until they are ready. */
   static async start(module: WasmModule, memory: WasmMemory, threads: number, spin: number): Promise<ThreadPool> {
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`wasm backend: threads must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
-    const spawn = isNode() ? spawnNodeWorker : spawnBrowserWorker;
-    const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, i) => spawn({ module, memory, thread: i + 1, spin })));
+    const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, i) => spawnWorker({ module, memory, thread: i + 1, spin })));
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) {
@@ -127,44 +125,6 @@ function canBlockHere(): boolean {
   return blockingAllowed;
 }
 
-async function spawnNodeWorker(data: StartData): Promise<WorkerHandle> {
-  const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data });
-  // A pool that was never disposed must not keep the process alive.
-  worker.unref();
-  await new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', (error) => reject(new Error(`wasm backend: worker thread ${data.thread} failed to start: ${error.message}`)));
-  });
-  return worker;
-}
-
-/** The parts of a browser's global scope used here (this project compiles without the DOM types). */
-interface BrowserScope {
-  Worker: new (url: string) => {
-    postMessage(message: unknown): void;
-    terminate(): void;
-    onmessage: (() => void) | null;
-    onerror: ((event: { message: string }) => void) | null;
-  };
-}
-
-async function spawnBrowserWorker(data: StartData): Promise<WorkerHandle> {
-  const scope = globalThis as unknown as BrowserScope;
-  const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
-  const worker = new scope.Worker(url);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      worker.onmessage = () => resolve();
-      worker.onerror = (event) => reject(new Error(`wasm backend: worker thread ${data.thread} failed to start: ${event.message}`));
-      worker.postMessage(data);
-    });
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-  return worker;
-}
-
 export interface ThreadSupport {
   /** Threads to use by default (the main thread included). */
   readonly threads: number;
@@ -173,15 +133,4 @@ export interface ThreadSupport {
   readonly reason: string;
 }
 
-/** What this environment allows: workers need a shared memory, which browsers allow only cross-origin isolated. */
-export async function threadSupport(): Promise<ThreadSupport> {
-  if (isNode()) {
-    const { availableParallelism } = await import('node:os');
-    return { threads: Math.min(MAX_THREADS, availableParallelism()), sharedMemory: true, reason: 'Node worker_threads' };
-  }
-  const scope = globalThis as unknown as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number }; Worker?: unknown };
-  if (scope.crossOriginIsolated !== true || typeof scope.Worker !== 'function') {
-    return { threads: 1, sharedMemory: false, reason: 'one thread: the page is not cross-origin isolated, so it cannot share memory with workers' };
-  }
-  return { threads: Math.min(MAX_THREADS, scope.navigator?.hardwareConcurrency ?? 1), sharedMemory: true, reason: 'Web Workers' };
-}
+export { threadSupport } from '../../platform/wasmHost.js';

@@ -3,6 +3,7 @@
 
 import { registerKernel } from '../../engine/registry.js';
 import { registerBackend } from '../../engine/select.js';
+import { environment } from '../../platform/host.js';
 import { attention } from './attention.js';
 import { binary } from './binary.js';
 import { createWebGpuBackend } from './create.js';
@@ -21,7 +22,7 @@ registerBackend({
   name: 'webgpu',
   priority: 20,
   create: () => {
-    const pinned = typeof process !== 'undefined' ? process.env?.[MATMUL_VERSION_ENV] : undefined; // no process in browsers
+    const pinned = environment()[MATMUL_VERSION_ENV];
     return createWebGpuBackend(pinned ? { matmul: parseMatmulVersion(pinned, MATMUL_VERSION_ENV) } : {});
   },
 });

@@ -2,7 +2,7 @@
 // .onnx file that ONNX Runtime, Triton Inference Server or Text Embeddings Inference can serve.
 // See README.md in this directory for the hand-off.
 
-import { writeFile } from 'node:fs/promises';
+import { writeBinaryFile } from '../../platform/files.js';
 import { loadRobertaConfig } from '../config.js';
 import { architectureOf } from '../fromPretrained.js';
 import type { RobertaArchitecture } from '../roberta.js';
@@ -53,7 +53,7 @@ export async function exportOnnx(dir: string, outFile: string, options: ExportOn
     throw new OnnxSizeError(`${architecture} from ${dir} encodes to ${encoded.byteLength.toLocaleString('en-US')} bytes`, PROTOBUF_MAX_BYTES);
   }
   // The chunks reference the weights in place: written one after another, never joined in memory.
-  await writeFile(outFile, encoded.finish());
+  await writeBinaryFile(outFile, encoded.finish());
   log(`${outFile}: ${architecture}, opset ${OPSET_VERSION}, ${model.graph.nodes.length} nodes, ${model.graph.initializers.length} initializers`);
   return { bytes: encoded.byteLength, nodes: model.graph.nodes.length, initializers: model.graph.initializers.length };
 }

@@ -8,8 +8,7 @@
 // memory next to the copy a backend makes of it. A PyTorch checkpoint is a zip holding a pickle,
 // and is still read into memory whole.
 
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { fileExists, joinPath } from '../../platform/files.js';
 import { CheckpointError } from './errors.js';
 import { decodedTensor, type CheckpointTensor } from './hostTensor.js';
 import { lazySafetensorsTensor, openSafetensorsFile } from './safetensors.js';
@@ -34,35 +33,26 @@ export interface LoadedCheckpoint {
 export type LoadCheckpointOptions = TorchCheckpointOptions;
 
 export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
-  const single = join(dir, SAFETENSORS_FILE);
-  if (await exists(single)) {
+  const single = joinPath(dir, SAFETENSORS_FILE);
+  if (await fileExists(single)) {
     const file = openSafetensorsFile(single);
     const tensors = new Map([...file.entries.keys()].map((name) => [name, lazySafetensorsTensor(file, name)]));
     return { tensors, format: 'safetensors', files: [single] };
   }
-  const index = join(dir, SAFETENSORS_INDEX_FILE);
-  if (await exists(index)) {
+  const index = joinPath(dir, SAFETENSORS_INDEX_FILE);
+  if (await fileExists(index)) {
     const { tensors, files } = await readShardedSafetensors(index);
     return { tensors, format: 'safetensors-sharded', files };
   }
-  const pytorch = join(dir, PYTORCH_FILE);
-  if (await exists(pytorch)) {
+  const pytorch = joinPath(dir, PYTORCH_FILE);
+  if (await fileExists(pytorch)) {
     const tensors = await readTorchCheckpoint(pytorch, options);
     return { tensors: new Map([...tensors].map(([name, tensor]) => [name, decodedTensor(tensor)])), format: 'pytorch', files: [pytorch] };
   }
-  const sharded = (await exists(join(dir, PYTORCH_INDEX_FILE)))
+  const sharded = (await fileExists(joinPath(dir, PYTORCH_INDEX_FILE)))
     ? ` (found ${PYTORCH_INDEX_FILE}: sharded PyTorch checkpoints are not supported, convert them to safetensors)`
     : '';
   throw new CheckpointError(
     `${dir}: no model weights found: looked for ${SAFETENSORS_FILE}, ${SAFETENSORS_INDEX_FILE} and ${PYTORCH_FILE}${sharded}`,
   );
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -10,7 +10,8 @@
 // file before it is used: a bad file must produce an error, never an out-of-bounds view or a tensor
 // that silently reads its neighbour's bytes.
 
-import { READ_CHUNK_BYTES, fileSource, memorySource, type ByteSource } from './byteSource.js';
+import { fileSource } from '../../platform/files.js';
+import { READ_CHUNK_BYTES, memorySource, type ByteSource } from './byteSource.js';
 import { ELEMENT_BYTES, decodeElements, hostDTypeOf, isElementType, storesHostElements, type ElementType } from './elementType.js';
 import { CheckpointError } from './errors.js';
 import { describeJson, isJsonObject, jsonSyntaxDetail } from './json.js';

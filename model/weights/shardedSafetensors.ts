@@ -7,8 +7,7 @@
 // but its shard lacks, or a shard tensor the index does not mention, means files from two different
 // saves were mixed, and loading "whatever is there" would be a silent wrong answer.
 
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { baseName, dirName, fileExists, joinPath, readTextFile } from '../../platform/files.js';
 import { CheckpointError } from './errors.js';
 import { describeJson, isJsonObject, jsonSyntaxDetail } from './json.js';
 import type { CheckpointTensor } from './hostTensor.js';
@@ -27,7 +26,7 @@ export async function readShardedSafetensors(indexPath: string): Promise<Sharded
   };
   let index: unknown;
   try {
-    index = JSON.parse(await readFile(indexPath, 'utf8'));
+    index = JSON.parse(await readTextFile(indexPath));
   } catch (error) {
     if (error instanceof SyntaxError) return fail(`not valid JSON (${jsonSyntaxDetail(error)})`);
     throw error;
@@ -38,7 +37,7 @@ export async function readShardedSafetensors(indexPath: string): Promise<Sharded
   const keysByShard = new Map<string, string[]>();
   for (const [key, shard] of Object.entries(weightMap)) {
     // Only a bare file name in the same directory: an index must not make us read other files.
-    const isFileName = typeof shard === 'string' && basename(shard) === shard && !['', '.', '..'].includes(shard);
+    const isFileName = typeof shard === 'string' && baseName(shard) === shard && !['', '.', '..'].includes(shard);
     if (!isFileName || /[\\\0]/.test(shard)) {
       return fail(`weight_map ${JSON.stringify(key)}: shard must be a file name in the same directory, got ${describeJson(shard)}`);
     }
@@ -50,14 +49,10 @@ export async function readShardedSafetensors(indexPath: string): Promise<Sharded
   const tensors = new Map<string, CheckpointTensor>();
   const files = [indexPath];
   for (const [shard, keys] of keysByShard) {
-    const shardPath = join(dirname(indexPath), shard);
-    let file: SafetensorsFile;
-    try {
-      file = openSafetensorsFile(shardPath);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') fail(`shard ${JSON.stringify(shard)} (holding ${JSON.stringify(keys[0])}) does not exist`);
-      throw error;
-    }
+    const shardPath = joinPath(dirName(indexPath), shard);
+    // Asked first, not found out from the open's ENOENT, because in a browser asking is what fetches the shard.
+    if (!(await fileExists(shardPath))) fail(`shard ${JSON.stringify(shard)} (holding ${JSON.stringify(keys[0])}) does not exist`);
+    const file: SafetensorsFile = openSafetensorsFile(shardPath);
     files.push(shardPath);
     const listed = new Set(keys);
     for (const key of keys) {

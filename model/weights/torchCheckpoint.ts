@@ -12,7 +12,7 @@
 // from its storage with its own offset, size and stride. The pickle is read by the restricted
 // unpickler in unpickle.ts: nothing in the file is executed.
 
-import { readFile } from 'node:fs/promises';
+import { readBinaryFile } from '../../platform/files.js';
 import { ELEMENT_BYTES, decodeElements, hostDTypeOf, type ElementType } from './elementType.js';
 import { CheckpointError } from './errors.js';
 import { elementCount, type HostTensor } from './hostTensor.js';
@@ -72,7 +72,7 @@ class TorchTensorView extends PickleObject {
 }
 
 export async function readTorchCheckpoint(path: string, options?: TorchCheckpointOptions): Promise<Map<string, HostTensor>> {
-  return decodeTorchCheckpoint(await readFile(path), path, options);
+  return decodeTorchCheckpoint(await readBinaryFile(path), path, options);
 }
 
 export function decodeTorchCheckpoint(

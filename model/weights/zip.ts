@@ -7,7 +7,7 @@
 // records and extra fields (PyTorch's writer always emits the zip64 EOCD). Every offset read from the
 // file is checked against the file before it is used.
 
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from '../../platform/zlib.js';
 import { CheckpointError } from './errors.js';
 
 const LOCAL_HEADER = 0x04034b50;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../model/weights/errors.js';
-import { fileSource } from '../../../model/weights/byteSource.js';
+import { fileSource } from '../../../platform/files.js';
 import { lazySafetensorsTensor, openSafetensorsFile, parseSafetensors, safetensorsTensor } from '../../../model/weights/safetensors.js';
 import { encodeSafetensors } from '../../../model/weights/safetensorsWriter.js';
 import { makeTempDir } from '../../tempDir.js';
