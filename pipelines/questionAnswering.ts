@@ -122,6 +122,20 @@ interface Window {
   readonly contextToken: number[];
 }
 
+/**
+ * HF's `get_indices`: the characters of span (s, e) of a window — from its first token's word to
+ * its last token's word with `alignToWords` (word_to_chars: the word's tokens within this
+ * window), else from the first token to the last.
+ */
+function answerChars(window: Window, s: number, e: number, offsets: readonly Offsets[], words: readonly number[] | undefined): [number, number] {
+  const first = window.contextToken[s];
+  const last = window.contextToken[e];
+  if (words === undefined) return [offsets[first][0], offsets[last][1]];
+  const inWindow = window.contextToken.filter((t) => t >= 0);
+  const ofWord = (word: number) => inWindow.filter((t) => words[t] === word);
+  return [offsets[ofWord(words[first])[0]][0], offsets[ofWord(words[last]).at(-1)!][1]];
+}
+
 export class QuestionAnsweringPipeline extends BasePipeline {
   /** The best answers to `question` in `context`, best first. */
   async run(question: string, context: string, options: QuestionAnsweringOptions = {}): Promise<QuestionAnsweringResult[]> {
@@ -131,43 +145,16 @@ export class QuestionAnsweringPipeline extends BasePipeline {
     }
     const topK = positiveInteger('topK', options.topK ?? 1);
     const maxAnswerLen = positiveInteger('maxAnswerLen', options.maxAnswerLen ?? 15);
-    const maxSeqLen = Math.min(positiveInteger('maxSeqLen', options.maxSeqLen ?? Math.min(this.tokenizer.modelMaxLength ?? 384, 384)), this.maxLength);
-    const docStride = options.docStride ?? Math.min(Math.floor(maxSeqLen / 2), 128);
-    if (!Number.isInteger(docStride) || docStride < 0) throw new RangeError(`question-answering: docStride must be a non-negative integer, got ${docStride}`);
-    if (docStride > maxSeqLen) throw new RangeError(`question-answering: docStride (${docStride}) is larger than maxSeqLen (${maxSeqLen})`);
-
-    const { cls, sep, pad } = this.tokenizer.specialTokens;
-    const q = this.tokenizer.encode(question, undefined, { addSpecialTokens: false });
     const c = this.tokenizer.encode(context, undefined, { addSpecialTokens: false });
-    // <s> question </s></s> context </s>
-    const size = maxSeqLen - q.ids.length - 4;
-    if (size <= 0) throw new RangeError(`question-answering: the question has ${q.ids.length} tokens, which leaves no room for the context in ${maxSeqLen}`);
-    const windows: Window[] = contextWindows(c.ids.length, size, docStride).map(([from, to]) => {
-      const head = [cls.id, ...q.ids, sep.id, sep.id];
-      return {
-        ids: [...head, ...c.ids.slice(from, to), sep.id],
-        contextToken: [...head.map(() => -1), ...Array.from({ length: to - from }, (_, k) => from + k), -1],
-      };
-    });
-    const words = contextWordIds(context, c.offsets, this.tokenizer.addPrefixSpace);
-    const charSpan = (window: Window, s: number, e: number): [number, number] => {
-      const first = window.contextToken[s];
-      const last = window.contextToken[e];
-      if (options.alignToWords === false) return [c.offsets[first][0], c.offsets[last][1]];
-      // HF's word_to_chars: the word's tokens within this window.
-      const inWindow = window.contextToken.filter((t) => t >= 0);
-      const ofWord = (word: number) => inWindow.filter((t) => words[t] === word);
-      const startToken = ofWord(words[first])[0];
-      const endToken = ofWord(words[last]).at(-1)!;
-      return [c.offsets[startToken][0], c.offsets[endToken][1]];
-    };
+    const windows = this.windows(question, c.ids, options);
+    const words = options.alignToWords === false ? undefined : contextWordIds(context, c.offsets, this.tokenizer.addPrefixSpace);
 
     const answers: QuestionAnsweringResult[] = [];
     let nullScore = 1_000_000;
     for (let b = 0; b < windows.length; b += this.batchSize) {
       const batch = windows.slice(b, b + this.batchSize);
       const seq = Math.max(...batch.map((w) => w.ids.length));
-      const padId = pad?.id ?? this.model.config.padTokenId;
+      const padId = this.tokenizer.specialTokens.pad?.id ?? this.model.config.padTokenId;
       const out = this.model.forward({
         inputIds: batch.map((w) => [...w.ids, ...new Array<number>(seq - w.ids.length).fill(padId)]),
         attentionMask: batch.map((w) => Array.from({ length: seq }, (_, s) => (s < w.ids.length ? 1 : 0))),
@@ -181,7 +168,7 @@ export class QuestionAnsweringPipeline extends BasePipeline {
           const selected = selectStartsEnds(row(starts), row(ends), allowed, { topK, maxAnswerLen });
           nullScore = Math.min(nullScore, selected.nullScore);
           for (const span of selected.spans) {
-            const [start, end] = charSpan(window, span.start, span.end);
+            const [start, end] = answerChars(window, span.start, span.end, c.offsets, words);
             answers.push({ score: span.score, start, end, answer: context.slice(start, end) });
           }
         });
@@ -191,6 +178,23 @@ export class QuestionAnsweringPipeline extends BasePipeline {
     }
     if (options.handleImpossibleAnswer) answers.push({ score: nullScore, start: 0, end: 0, answer: '' });
     return answers.sort((a, b) => b.score - a.score).slice(0, topK);
+  }
+
+  /** HF's `preprocess`: <s> question </s></s> window </s>, the context cut into windows as the Rust tokenizer does. */
+  private windows(question: string, context: readonly number[], options: QuestionAnsweringOptions): Window[] {
+    const maxSeqLen = Math.min(positiveInteger('maxSeqLen', options.maxSeqLen ?? Math.min(this.tokenizer.modelMaxLength ?? 384, 384)), this.maxLength);
+    const docStride = options.docStride ?? Math.min(Math.floor(maxSeqLen / 2), 128);
+    if (!Number.isInteger(docStride) || docStride < 0) throw new RangeError(`question-answering: docStride must be a non-negative integer, got ${docStride}`);
+    if (docStride > maxSeqLen) throw new RangeError(`question-answering: docStride (${docStride}) is larger than maxSeqLen (${maxSeqLen})`);
+    const { cls, sep } = this.tokenizer.specialTokens;
+    const q = this.tokenizer.encode(question, undefined, { addSpecialTokens: false }).ids;
+    const size = maxSeqLen - q.length - 4;
+    if (size <= 0) throw new RangeError(`question-answering: the question has ${q.length} tokens, which leaves no room for the context in ${maxSeqLen}`);
+    const head = [cls.id, ...q, sep.id, sep.id];
+    return contextWindows(context.length, size, docStride).map(([from, to]) => ({
+      ids: [...head, ...context.slice(from, to), sep.id],
+      contextToken: [...head.map(() => -1), ...Array.from({ length: to - from }, (_, k) => from + k), -1],
+    }));
   }
 }
 
