@@ -28,6 +28,12 @@ interface TokenizeResponse {
   readonly decoded: string;
 }
 
+/**
+ * A request may pad to max_length, so a line of a few bytes could ask for gigabytes; no RoBERTa
+ * takes more than a few thousand positions, and a million is far beyond any real use.
+ */
+const MAX_LENGTH_LIMIT = 1_000_000;
+
 const REQUEST_KEYS = new Set(['text', 'text_pair', 'add_special_tokens', 'padding', 'truncation', 'max_length']);
 
 function parseRequest(line: string): TokenizeRequest {
@@ -50,7 +56,9 @@ function parseRequest(line: string): TokenizeRequest {
   if (addSpecialTokens !== undefined && typeof addSpecialTokens !== 'boolean') {
     throw new Error('"add_special_tokens" must be a boolean');
   }
-  if (maxLength !== undefined && typeof maxLength !== 'number') throw new Error('"max_length" must be an integer');
+  if (maxLength !== undefined && (typeof maxLength !== 'number' || maxLength > MAX_LENGTH_LIMIT)) {
+    throw new Error(`"max_length" must be an integer up to ${MAX_LENGTH_LIMIT}`);
+  }
   return {
     text,
     text_pair: pair ?? undefined,

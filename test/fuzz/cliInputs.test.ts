@@ -181,6 +181,8 @@ describe('fuzz: the command line', () => {
         name: 'cli tokenize --jsonl',
         runs: 100,
         arbitrary: fc.array(requestLine, { minLength: 1, maxLength: 5 }),
+        // A few bytes asking for 2^31 tokens of padding.
+        examples: [[JSON.stringify({ text: 'x', padding: 'max_length', max_length: 2 ** 31 })]],
         expected: EXPECTED,
         limitMs: 3000,
         run: async (lines) => {

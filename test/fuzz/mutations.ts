@@ -134,23 +134,25 @@ function containers(value: unknown, depth = 0, found: Array<{ node: Container; d
 }
 
 function applyJsonEdit(root: unknown, edit: JsonEdit): unknown {
+  // A copy of the new value: the arbitrary may hand the same object to other edits and cases.
+  const value = 'value' in edit ? structuredClone(edit.value) : undefined;
   const all = containers(root);
   const pool = edit.shallow ? all.filter(({ depth }) => depth <= 1) : all;
-  if (pool.length === 0) return edit.kind === 'replace' ? edit.value : root;
+  if (pool.length === 0) return edit.kind === 'replace' ? value : root;
   const { node } = pool[edit.node % pool.length]!;
   const keys = Object.keys(node);
   const key = keys.length === 0 ? undefined : keys[edit.node % keys.length]!;
   if (edit.kind === 'add') {
     // defineProperty, so "__proto__" becomes an own key as JSON.parse would make it.
-    if (Array.isArray(node)) node.push(edit.value);
-    else Object.defineProperty(node, edit.key, { value: edit.value, enumerable: true, writable: true, configurable: true });
+    if (Array.isArray(node)) node.push(value);
+    else Object.defineProperty(node, edit.key, { value, enumerable: true, writable: true, configurable: true });
   } else if (key === undefined) {
     return root;
   } else if (edit.kind === 'delete') {
     if (Array.isArray(node)) node.splice(Number(key), 1);
     else delete node[key];
   } else {
-    (node as Record<string, unknown>)[key] = edit.value;
+    (node as Record<string, unknown>)[key] = value;
   }
   return root;
 }
