@@ -6,7 +6,6 @@
 // sees: an exit code and one line on stderr. See fuzz.ts for the invariant.
 
 import '../../index.js';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
@@ -48,11 +47,6 @@ async function runCommand(command: CliCommand, argv: readonly string[], stdin = 
   const code = await command.run(parseArgs(argv, { ...command.flags, verbose: COMMON_FLAGS.verbose! }), io);
   return { code, stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') };
 }
-
-/** The repository root's listing: no case may write outside its temp dir. */
-const rootListing = () => readdirSync(process.cwd()).sort();
-const before = rootListing();
-afterAll(() => expect(rootListing()).toEqual(before));
 
 // ---- forward --inputs ----
 

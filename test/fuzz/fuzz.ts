@@ -7,7 +7,7 @@
 // Runs are seeded so CI is reproducible: FUZZ_SEED picks another seed, FUZZ_RUNS the number of
 // cases per target (for the long run, see README.md here).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { makeTempDir } from '../tempDir.js';
@@ -58,6 +58,7 @@ export interface FuzzSummary {
  */
 export async function fuzz<T>(target: FuzzTarget<T>): Promise<FuzzSummary> {
   const tally = { cases: 0, succeeded: 0, typedErrors: 0, crashes: 0, slowestMs: 0 };
+  const repositoryBefore = repositoryListing();
   const property = fc.asyncProperty(target.arbitrary, async (input) => {
     tally.cases++;
     const start = performance.now();
@@ -86,6 +87,8 @@ export async function fuzz<T>(target: FuzzTarget<T>): Promise<FuzzSummary> {
       numRuns: Math.min(RUNS_OVERRIDE ?? target.runs, target.maxRuns ?? Infinity),
       examples: (target.examples ?? []).map((example) => [example] as [T]),
     });
+    const written = repositoryListing().filter((name) => !repositoryBefore.includes(name));
+    if (written.length > 0) throw new Error(`${target.name}: cases wrote outside their temp dirs: ${written.join(', ')}`);
   } finally {
     console.log(
       `${target.name}: ${tally.cases} cases (${tally.succeeded} valid, ${tally.typedErrors} typed errors), ` +
@@ -93,6 +96,11 @@ export async function fuzz<T>(target: FuzzTarget<T>): Promise<FuzzSummary> {
     );
   }
   return tally;
+}
+
+/** The repository root's entries: cases write only under their temp dirs (the command runs from the root). */
+function repositoryListing(): string[] {
+  return readdirSync(process.cwd());
 }
 
 /** Why a thrown value is a crash rather than a correct refusal, or undefined if it is the latter. */

@@ -56,6 +56,11 @@ const validView = { storage: '0', offset: 0, size: [2, 2], stride: [2, 1] };
 
 /** A list built from more items than a function call may take as arguments. */
 const hugeAppends = Uint8Array.from([0x80, 2, 0x5d, 0x28, ...new Array<number>(200_000).fill(0x4e), 0x65, 0x2e]);
+/** A list nested 100,000 deep, and a list that contains itself (BINPUT 0, BINGET 0, APPEND). */
+const deepList = Uint8Array.from([0x80, 2, ...new Array<number>(100_000).fill(0x5d), ...new Array<number>(99_999).fill(0x61), 0x2e]);
+const selfList = Uint8Array.from([0x80, 2, 0x5d, 0x71, 0, 0x68, 0, 0x61, 0x2e]);
+/** A state dict whose value is the dict itself. */
+const selfDict = Uint8Array.from([0x80, 2, 0x7d, 0x71, 0, 0x8c, 1, 0x77, 0x68, 0, 0x73, 0x2e]);
 
 describe('fuzz: PyTorch checkpoints', () => {
   it(
@@ -65,7 +70,7 @@ describe('fuzz: PyTorch checkpoints', () => {
         name: 'torch pickle opcodes',
         runs: 300,
         arbitrary: opcodeStream,
-        examples: [hugeAppends],
+        examples: [hugeAppends, deepList, selfList, selfDict],
         expected: [CheckpointError],
         limitMs: 1000,
         run: (dataPkl) => decode(archiveWith(dataPkl)),
@@ -149,7 +154,10 @@ describe('fuzz: PyTorch checkpoints', () => {
   it(
     'every global outside the allowlist is refused by name, wherever it appears',
     async () => {
-      const forbidden = fc.tuple(word, word).filter(([module, name]) => !ALLOWED.has(`${module}.${name}`));
+      const forbidden = fc.oneof(
+        fc.constantFrom(...DANGEROUS),
+        fc.tuple(word, word).filter(([module, name]) => !ALLOWED.has(`${module}.${name}`)),
+      );
       const summary = await fuzz({
         name: 'torch forbidden globals',
         runs: 100,
@@ -207,6 +215,13 @@ describe('fuzz: PyTorch checkpoints', () => {
     FUZZ_TEST_TIMEOUT_MS,
   );
 });
+
+/** What malicious pickles call; the random names above cover the rest of the namespace. */
+const DANGEROUS: ReadonlyArray<readonly [string, string]> = [
+  ['os', 'system'], ['posix', 'system'], ['nt', 'system'], ['builtins', 'eval'], ['builtins', 'exec'], ['__builtin__', 'eval'],
+  ['builtins', 'getattr'], ['builtins', '__import__'], ['subprocess', 'Popen'], ['subprocess', 'check_output'], ['runpy', '_run_code'],
+  ['torch', 'load'], ['torch._utils', '_rebuild_tensor'], ['collections', 'defaultdict'], ['numpy.core.multiarray', '_reconstruct'],
+];
 
 const ALLOWED = new Set([
   'collections.OrderedDict',
