@@ -45,7 +45,9 @@ export async function buildBrowserBundle(): Promise<BundleReport> {
     platform: 'browser',
     target: 'es2022',
     sourcemap: true,
-    minify: true,
+    // Not minified: gpu.js translates kernel functions from their source text to GLSL/WGSL, and
+    // minified names (`$`, `_`) are not valid there. Gzip takes most of what minifying would.
+    minify: false,
     metafile: true,
     logLevel: 'warning',
     plugins: [browserTwins],

@@ -16,7 +16,7 @@ function rowArgmax(this: KernelThis<ArgmaxConstants>, x: Mat): number {
   let bestValue = x[r][0];
   for (let j = 1; j < this.constants.n; j++) {
     const v = x[r][j];
-    if (ranksBefore(v, j, bestValue, best)) {
+    if (ranksBefore(v, j, bestValue, best) > 0) {
       best = j;
       bestValue = v;
     }

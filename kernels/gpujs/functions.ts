@@ -18,25 +18,37 @@ export function floorDiv(i: number, n: number): number {
   return q;
 }
 
+// Predicates return 1 or 0, not booleans: gpu.js's WebGL modes cannot return a boolean from a
+// function (its GLSL translation has no such return type), so callers test `> 0`.
+
 /**
  * NaN test that survives shader compilers: `v !== v` is folded to false by the WebGPU compiler
- * used here (measured with Dawn + SwiftShader), two ordered comparisons are not.
+ * used here (measured with Dawn + SwiftShader), two ordered comparisons are not. 1 for NaN.
  */
-export function isNan(v: number): boolean {
-  return !(v >= 0) && !(v < 0);
+export function isNan(v: number): number {
+  if (!(v >= 0) && !(v < 0)) {
+    return 1;
+  }
+  return 0;
 }
 
-/** The order argmax and top-k rank by (kernels/cpu/order.ts): larger first, NaN above all, then lower index. */
-export function ranksBefore(a: number, ai: number, b: number, bi: number): boolean {
+/** 1 when (a, ai) comes first in the order argmax and top-k rank by (kernels/cpu/order.ts): larger first, NaN above all, then lower index. */
+export function ranksBefore(a: number, ai: number, b: number, bi: number): number {
   const aNan = isNan(a);
   const bNan = isNan(b);
   if (aNan !== bNan) {
     return aNan;
   }
-  if (!aNan && a !== b) {
-    return a > b;
+  if (aNan === 0 && a !== b) {
+    if (a > b) {
+      return 1;
+    }
+    return 0;
   }
-  return ai < bi;
+  if (ai < bi) {
+    return 1;
+  }
+  return 0;
 }
 
 // ---- activations (the same functions as kernels/cpu/activations.ts, in float32) ---------------

@@ -56,9 +56,17 @@ export const acquireWebGpuContext = (): Promise<WebGpuContext> => webgpu().WebGP
 /** Destroys gpu.js's shared WebGPU device (gpu.destroy() leaves it alive on purpose). */
 export const destroyWebGpuContext = (): Promise<void> => webgpu().WebGPUContext.destroy();
 
-/** The mode a compiled kernel really runs in ('webasm', 'webgpu', 'cpu', …): gpu.js may fall back. */
+/** A kernel class's mode. gpu.js's WebGL kernels all call themselves 'gpu', so those are told apart by class. */
+export function modeOfClass(kernelClass: { mode?: string }): string {
+  const mode = kernelClass.mode ?? 'unknown';
+  if (mode !== 'gpu') return mode;
+  const { HeadlessGLKernel, WebGL2Kernel } = gpujs();
+  return kernelClass === WebGL2Kernel ? 'webgl2' : kernelClass === HeadlessGLKernel ? 'headlessgl' : 'webgl';
+}
+
+/** The mode a compiled kernel really runs in ('webasm', 'webgpu', 'webgl2', 'cpu', …): gpu.js may fall back. */
 export function modeOf(kernel: { kernel: unknown }): string {
-  return (kernel.kernel as { constructor: { mode?: string } }).constructor.mode ?? 'unknown';
+  return modeOfClass((kernel.kernel as { constructor: { mode?: string } }).constructor);
 }
 
 /** Why gpu.js moved a kernel to its cpu backend, if it did. */

@@ -7,7 +7,7 @@
 // headlessgl → webgl2 → webgl → webasm → cpu; it never picks webgpu by itself.
 
 import { HostMemory, WebGpuMemory, webasmMemory, type DeviceMemory } from './deviceMemory.js';
-import { gpujs, type GpuInstance } from './gpujs.js';
+import { gpujs, modeOfClass, type GpuInstance } from './gpujs.js';
 import { openWebGpuMode, type WebGpuMode } from './webgpuMode.js';
 
 export type GpujsMode = 'auto' | 'webgpu' | 'webasm' | 'headlessgl' | 'cpu';
@@ -52,7 +52,7 @@ export async function setUpMode(mode: GpujsMode): Promise<ModeSetup> {
       return hostMode('cpu', new GPU({ mode: 'cpu' }));
     case 'auto': {
       const gpu = new GPU();
-      return hostMode(gpu.Kernel.mode, gpu);
+      return hostMode(modeOfClass(gpu.Kernel), gpu);
     }
   }
 }

@@ -28,7 +28,7 @@ function rowMax(this: KernelThis<SoftmaxConstants>, x: Mat, mask: Vec): number {
   let m = Math.fround(x[r][0] + mask[base]);
   for (let j = 1; j < this.constants.n; j++) {
     const v = Math.fround(x[r][j] + mask[base + j * this.constants.maskStride]);
-    if (v > m || isNan(m)) {
+    if (v > m || isNan(m) > 0) {
       m = v;
     }
   }
@@ -50,7 +50,7 @@ function normalize(this: KernelThis<SoftmaxConstants>, x: Mat, mask: Vec, max: V
   const r = this.thread.y;
   const m = max[r];
   // No maximum: every entry −∞ (below the most negative finite float32) or NaN.
-  if (isNan(m) || m < -3.4028234663852886e38) {
+  if (isNan(m) > 0 || m < -3.4028234663852886e38) {
     return 1 / this.constants.n;
   }
   return Math.exp(Math.fround(x[r][j] + mask[this.constants.maskRows[r] + j * this.constants.maskStride]) - m) / sum[r];

@@ -29,8 +29,8 @@ function rankedIndex(this: KernelThis<TopkConstants>, x: Mat): number {
     let bestIndex = -1;
     for (let j = 0; j < this.constants.n; j++) {
       const v = x[r][j];
-      if (previousIndex < 0 || ranksBefore(previous, previousIndex, v, j)) {
-        if (bestIndex < 0 || ranksBefore(v, j, best, bestIndex)) {
+      if (previousIndex < 0 || ranksBefore(previous, previousIndex, v, j) > 0) {
+        if (bestIndex < 0 || ranksBefore(v, j, best, bestIndex) > 0) {
           best = v;
           bestIndex = j;
         }

@@ -15,19 +15,21 @@ import { FIXTURE_MODELS, fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff,
 
 export const PARITY_TOLERANCE = 1e-4;
 
-async function compareWithHuggingFace(name: FixtureModel, backend: Backend, outputAttentions: boolean): Promise<void> {
-  const model = await fromPretrained(fixtureDir(name), { backend });
+/** An output as the comparison reads it: a Tensor, or values a browser page sent back. */
+export interface ComparableOutput {
+  readonly shape: readonly number[];
+  data(): Promise<ArrayLike<number>>;
+}
+
+/**
+ * Checks every output HF computed for fixture `name` against ours (HF's names → outputs), in
+ * forward order, so the first failure is the first layer that drifts.
+ */
+export async function expectMatchesHuggingFace(name: FixtureModel, ours: ReadonlyMap<string, ComparableOutput>, outputAttentions: boolean, layers: number): Promise<void> {
   const expected = fixtureExpected(name);
-  const inputs = fixtureInputs(name);
-  const out = model.forward({ inputIds: inputs.input_ids, attentionMask: inputs.attention_mask }, { outputHiddenStates: true, outputAttentions });
-  const ours = namedOutputs(out);
   const skipped = ['input_ids', 'attention_mask', 'position_ids'];
-  if (!outputAttentions) {
-    expect(out.attentions).toBeUndefined();
-    skipped.push(...[...expected.keys()].filter((k) => k.startsWith('attentions.')));
-  }
+  if (!outputAttentions) skipped.push(...[...expected.keys()].filter((k) => k.startsWith('attentions.')));
   const compared: string[] = [];
-  // Expected keys in forward order, so the first failure is the first layer that drifts.
   const order = (k: string) => (k.startsWith('hidden_states.') ? Number(k.split('.')[1]) * 2 : k.startsWith('attentions.') ? Number(k.split('.')[1]) * 2 + 1 : 1000);
   for (const key of [...expected.keys()].sort((a, b) => order(a) - order(b))) {
     if (skipped.includes(key)) continue;
@@ -42,8 +44,15 @@ async function compareWithHuggingFace(name: FixtureModel, backend: Backend, outp
   expect(compared).toContain('last_hidden_state');
   // And nothing HF does not return (multiple choice has no pooler_output, QA no logits).
   expect([...ours.keys()].filter((k) => !expected.has(k))).toEqual([]);
-  const layers = model.config.numHiddenLayers;
   expect(compared.length).toBeGreaterThanOrEqual((outputAttentions ? 2 * layers : layers) + 2);
+}
+
+async function compareWithHuggingFace(name: FixtureModel, backend: Backend, outputAttentions: boolean): Promise<void> {
+  const model = await fromPretrained(fixtureDir(name), { backend });
+  const inputs = fixtureInputs(name);
+  const out = model.forward({ inputIds: inputs.input_ids, attentionMask: inputs.attention_mask }, { outputHiddenStates: true, outputAttentions });
+  if (!outputAttentions) expect(out.attentions).toBeUndefined();
+  await expectMatchesHuggingFace(name, namedOutputs(out), outputAttentions, model.config.numHiddenLayers);
   disposeOutput(out);
   model.dispose();
 }

@@ -1,0 +1,128 @@
+// Loading in the browser through a stand-in Hub (test/hub/fakeHub.ts behind a CORS front): a Hub
+// id resolves to `{endpoint}/{id}/resolve/{revision}/{file}` as in Node, downloads report their
+// progress, the model matches Hugging Face, and a second load comes from Cache Storage without a
+// single request. Then every kind of bad source gets its one clear message: a missing repo, a
+// folder without the model, a server without CORS, an HTML page instead of a file, a cut-off body.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import { fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff } from '../model/fixtureModels.js';
+import { FakeHub, readFixture, type RepoFile } from '../hub/fakeHub.js';
+import { CorsProxy } from './corsProxy.js';
+import { TestPage } from './page.js';
+
+const MAIN = 'c'.repeat(40);
+const TINY_CLS = fixtureDir('tiny-cls');
+const WEIGHTS = readFileSync(join(TINY_CLS, 'model.safetensors'));
+const CONFIG = readFileSync(join(TINY_CLS, 'config.json'));
+const TOKENIZER_CASE = (JSON.parse(readFixture('tokenizer-cases.json').toString()) as { single: Array<{ text: string; ids_with_special: number[] }> }).single[0];
+
+const files: Record<string, RepoFile> = {
+  'config.json': { content: CONFIG },
+  'model.safetensors': { content: WEIGHTS, lfs: true },
+  'tokenizer.json': { content: readFixture('roberta-base-tokenizer/tokenizer.json'), lfs: true },
+};
+
+/** A server that says the file has all its bytes, sends half, and hangs up. */
+function cutOff(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': WEIGHTS.length });
+  res.write(WEIGHTS.subarray(0, WEIGHTS.length >> 1), () => res.destroy());
+}
+
+interface Progress {
+  readonly file: string;
+  readonly downloaded: number;
+  readonly total: number | undefined;
+}
+
+const LOAD_AND_CLASSIFY = `
+  const progress = [];
+  const model = await R.fromPretrained(args.source, { ...args.options, backend: 'cpu', onProgress: (p) => progress.push(p) });
+  const out = model.forward({ inputIds: args.inputs.input_ids, attentionMask: args.inputs.attention_mask });
+  const logits = Array.from(await out.logits.data());
+  model.dispose();
+  return { logits, progress };`;
+
+describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
+  let hub: FakeHub;
+  let cors: CorsProxy;
+  let page: TestPage;
+  const load = (source: string, options: Record<string, unknown> = {}) =>
+    page.run<{ logits: number[]; progress: Progress[] }>(LOAD_AND_CLASSIFY, { source, options, inputs: fixtureInputs('tiny-cls') });
+
+  beforeAll(async () => {
+    hub = await FakeHub.start();
+    hub.addRepo('org/tiny-cls', { commits: { [MAIN]: files }, refs: { main: MAIN } });
+    cors = await CorsProxy.start(hub.url);
+    page = await TestPage.open({
+      crossOriginIsolated: false,
+      routes: {
+        '/html/config.json': (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><p>Sign in'),
+        '/cut/config.json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(CONFIG),
+        '/cut/model.safetensors': (_req, res) => cutOff(res),
+      },
+    });
+  });
+  afterAll(async () => {
+    await page?.close();
+    await cors?.close();
+    await hub?.close();
+  });
+
+  it('a Hub id downloads from {endpoint}/{id}/resolve/{revision}/{file}, with progress, and matches Hugging Face', async () => {
+    const { logits, progress } = await load('org/tiny-cls', { endpoint: cors.url });
+    expect(maxAbsDiff(logits, fixtureExpected('tiny-cls').get('logits')!.data)).toBeLessThanOrEqual(1e-4);
+    expect(hub.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /org/tiny-cls/resolve/main/config.json',
+      'GET /org/tiny-cls/resolve/main/model.safetensors',
+      expect.stringMatching(/^GET \/cdn\/[0-9a-f]{64}$/),
+    ]);
+    // Every chunk is reported, in order, and each file ends complete.
+    for (const [file, size] of [['config.json', CONFIG.length], ['model.safetensors', WEIGHTS.length]] as const) {
+      const events = progress.filter((p) => p.file === file);
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.every((p, i) => p.total === size && (i === 0 || p.downloaded > events[i - 1].downloaded))).toBe(true);
+      expect(events.at(-1)!.downloaded).toBe(size);
+    }
+  });
+
+  it('the second load comes from Cache Storage: no request reaches the Hub, same logits', async () => {
+    const first = await load('org/tiny-cls', { endpoint: cors.url });
+    const before = cors.forwarded;
+    await page.page.reload();
+    const second = await load('org/tiny-cls', { endpoint: cors.url });
+    expect(cors.forwarded).toBe(before);
+    expect(second.logits).toEqual(first.logits);
+    expect(second.progress.filter((p) => p.downloaded === p.total).map((p) => p.file)).toEqual(['config.json', 'model.safetensors']);
+    expect(await page.run<string[]>(`return (await (await caches.open('roberta-ts-models')).keys()).map((r) => new URL(r.url).pathname);`)).toEqual(
+      expect.arrayContaining(['/org/tiny-cls/resolve/main/config.json', '/org/tiny-cls/resolve/main/model.safetensors']),
+    );
+  });
+
+  it('AutoTokenizer loads from the Hub and gives transformers\' ids', async () => {
+    const ids = await page.run<number[]>(
+      `const tokenizer = await R.AutoTokenizer.fromPretrained('org/tiny-cls', { endpoint: args.endpoint }); return tokenizer.encode(args.text).ids;`,
+      { endpoint: cors.url, text: TOKENIZER_CASE.text },
+    );
+    expect(ids).toEqual(TOKENIZER_CASE.ids_with_special);
+  });
+
+  const failures: Array<[string, () => [string, Record<string, unknown>], RegExp]> = [
+    ['a repo the Hub does not have', () => ['org/missing', { endpoint: cors.url }], /HubError: repository org\/missing not found \(HTTP 401 from 127\.0\.0\.1:\d+\), asked for 'config\.json' at revision 'main'/],
+    ['a folder without a model', () => [`${page.server.url}/test/fixtures/models/none`, {}], /HubError: http:\/\/127\.0\.0\.1:\d+\/test\/fixtures\/models\/none\/config\.json does not exist \(HTTP 404\): 'http:.*\/none' is not a model folder/],
+    [
+      'a server without CORS headers',
+      () => ['org/tiny-cls', { endpoint: hub.url, useCache: false }],
+      /HubError: fetching http:\/\/127\.0\.0\.1:\d+\/org\/tiny-cls\/resolve\/main\/config\.json failed before any response \(Failed to fetch\): the server is unreachable, or it does not allow http:\/\/127\.0\.0\.1:\d+ to read it \(CORS: it must answer with Access-Control-Allow-Origin/,
+    ],
+    ['an HTML page instead of a file', () => [`${page.server.url}/html`, {}], /HubError: http:\/\/127\.0\.0\.1:\d+\/html\/config\.json answered with an HTML page \(Content-Type: text\/html; charset=utf-8\), not the file config\.json/],
+    ['a download cut off', () => [`${page.server.url}/cut`, {}], new RegExp(`HubError: http://127\\.0\\.0\\.1:\\d+/cut/model\\.safetensors: the download ended after \\d+ of ${WEIGHTS.length} bytes`)],
+  ];
+  for (const [what, source, message] of failures) {
+    it(`a clear error for ${what}`, async () => {
+      const [id, options] = source();
+      await expect(load(id, options)).rejects.toThrow(message);
+    });
+  }
+});
