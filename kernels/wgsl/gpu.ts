@@ -1,8 +1,8 @@
 // Finding a WebGPU implementation and an adapter on it.
 //
 // In a browser that is `navigator.gpu`. In Node it is Dawn, Chromium's WebGPU implementation,
-// through the `webgpu` npm package; it is imported lazily (and by a specifier bundlers do not
-// follow) so browser bundles never pull it in.
+// through the `webgpu` npm package, imported lazily. What the host offers (Dawn, files, the
+// environment) comes from platform/webgpuHost.ts, which the browser bundle swaps for its twin.
 //
 // Without a hardware GPU, Node can still run on SwiftShader, Chromium's software Vulkan driver
 // (Debian ships it in `chromium-common`). The Vulkan loader reads VK_ICD_FILENAMES each time an
@@ -11,19 +11,12 @@
 
 /// <reference types="@webgpu/types" />
 
-/** The `webgpu` package's exports (types only: the module itself is loaded at run time). */
-type DawnModule = typeof import('webgpu');
+import { hostEnvironment } from '../../platform/webgpuHost.js';
 
 /** Where Debian's chromium-common installs SwiftShader's Vulkan driver manifest. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 export const SWIFTSHADER_INSTALL = 'apt-get update && apt-get install -y --no-install-recommends libvulkan1 chromium-common';
-const ICD_VARIABLE = 'VK_ICD_FILENAMES';
-
-/**
- * Imports a module only Node has (Dawn's package, node:fs, node:vm). The specifier is a variable
- * and the comments tell bundlers to leave the import alone, so browser bundles never include them.
- */
-const importNodeOnly = (specifier: string): Promise<unknown> => import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
+export const ICD_VARIABLE = 'VK_ICD_FILENAMES';
 
 export interface AdapterRequest {
   /**
@@ -133,7 +126,7 @@ function dawnFlags(request: AdapterRequest, swiftShader: boolean): string[] {
 }
 
 /** What went wrong, and the two ways to get an adapter in Node. */
-function noAdapterMessage(why: string): string {
+export function noAdapterMessage(why: string): string {
   return [
     `webgpu: no WebGPU adapter: ${why}.`,
     'In a browser, use one with WebGPU enabled. In Node, either install a GPU driver with Vulkan support,',
@@ -141,60 +134,3 @@ function noAdapterMessage(why: string): string {
     `then run with ${ICD_VARIABLE}=${SWIFTSHADER_ICD} (set automatically when that file exists and the variable is unset).`,
   ].join('\n');
 }
-
-/**
- * Dawn's GPU objects, one per flags and driver list, held for the life of the process: when one
- * is garbage collected while a device made from it is alive, Dawn crashes or hangs after a few
- * dozen submits. An instance made before VK_ICD_FILENAMES was set never sees SwiftShader, so the
- * variable is part of the key.
- */
-const dawnInstances = new Map<string, GPU>();
-
-async function loadDawn(): Promise<DawnModule> {
-  try {
-    return (await importNodeOnly('webgpu')) as DawnModule;
-  } catch (error) {
-    throw new Error(noAdapterMessage(`the "webgpu" npm package (Dawn for Node) could not be loaded: ${(error as Error).message}`));
-  }
-}
-
-const hostEnvironment: AdapterEnvironment = {
-  browserGpu: () => (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu,
-  isNode: () => typeof process !== 'undefined' && typeof process.versions?.node === 'string',
-  async dawn(flags) {
-    const key = `${flags.join(' ')}|${process.env[ICD_VARIABLE] ?? ''}`;
-    let gpu = dawnInstances.get(key);
-    if (!gpu) {
-      const dawn = await loadDawn();
-      try {
-        gpu = dawn.create([...flags]);
-      } catch (error) {
-        throw new Error(`webgpu: Dawn rejected the flags [${flags.join(', ')}]: ${(error as Error).message}`);
-      }
-      dawnInstances.set(key, gpu);
-    }
-    return gpu;
-  },
-  async fileExists(path) {
-    const { existsSync } = (await importNodeOnly('node:fs')) as typeof import('node:fs');
-    return existsSync(path);
-  },
-  async listDir(path) {
-    const { readdirSync } = (await importNodeOnly('node:fs')) as typeof import('node:fs');
-    try {
-      return readdirSync(path);
-    } catch {
-      return [];
-    }
-  },
-  platform: () => process.platform,
-  getEnv: (name) => process.env[name],
-  // `process.env` may be a sandbox's copy (Jest gives each test file its own), which native code
-  // never reads; so the variable is also set on the host's `process`, reached by evaluating
-  // `process` in the host's own context.
-  async setEnv(name, value) {
-    process.env[name] = value;
-    const { runInThisContext } = (await importNodeOnly('node:vm')) as typeof import('node:vm');
-    (runInThisContext('process') as NodeJS.Process).env[name] = value;
-  },
-};
