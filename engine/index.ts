@@ -7,7 +7,9 @@ export type { BinaryOp, OpAttrs, OpName, UnaryFn } from './opTypes.js';
 export { UNARY_FNS } from './opTypes.js';
 export * as ops from './ops/index.js';
 export { getKernel, hasKernel, registerKernel, registeredOps, type Kernel } from './registry.js';
+export { backward } from './backward.js';
 export { keep, tidy } from './scope.js';
+export { clearTape, noGrad, tapeLength } from './tape.js';
 export {
   disposeBackends,
   getBackend,

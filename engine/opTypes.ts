@@ -32,8 +32,11 @@ export interface OpAttrs {
   attention: { readonly scale: number };
   /** inputs [x, weight, bias, residual?]: LayerNorm over the last axis of (x + residual). */
   layerNorm: { readonly eps: number };
-  /** inputs [table [V, H], ids int32 [...]] → [..., H]. */
-  gather: Readonly<Record<string, never>>;
+  /**
+   * inputs [table [V, H], ids int32 [...]] → [..., H]. `paddingIdx` is for the gradient only
+   * (nn.Embedding's padding_idx: that row gets none); kernels ignore it.
+   */
+  gather: { readonly paddingIdx?: number };
   /** inputs [x]; output axis i is input axis perm[i]. */
   permute: { readonly perm: readonly number[] };
   /** inputs [x]; the box [begin, begin + size) on every axis. */
@@ -48,6 +51,21 @@ export interface OpAttrs {
   topk: { readonly k: number };
   /** inputs [x] → x converted to `dtype` (float → int truncates toward zero). */
   cast: { readonly dtype: DType };
+  /** inputs [x] → the sums of x over the axes the output shape broadcasts along (undoes a broadcast). */
+  sumTo: Readonly<Record<string, never>>;
+  /** inputs [x]: log(softmax(x)) over the last axis, computed stably (cross-entropy's first half). */
+  logSoftmax: Readonly<Record<string, never>>;
+
+  // Backward ops: the gradient rules (engine/ops/*) call them where no composition of forward ops is exact or cheap.
+
+  /** inputs [x, dy] → dy · fn'(x). */
+  unaryBackward: { readonly fn: UnaryFn };
+  /** inputs [y, dy], y = softmax's output → dy's pull-back through softmax: y ⊙ (dy − Σ dy ⊙ y) per row. */
+  softmaxBackward: Readonly<Record<string, never>>;
+  /** inputs [x, weight, dy, residual?] → [d(x + residual), dweight, dbias] of layerNorm. */
+  layerNormBackward: { readonly eps: number };
+  /** inputs [updates [..., H], ids int32 [...]] → [rows, H]: row r sums the updates whose id is r, except row `paddingIdx` (zero). */
+  scatterAdd: { readonly paddingIdx?: number };
 }
 
 export type OpName = keyof OpAttrs;

@@ -6,6 +6,7 @@ import type { DType } from './dtype.js';
 import { OpError } from './errors.js';
 import type { OpAttrs, OpName } from './opTypes.js';
 import { getKernel } from './registry.js';
+import { record, shouldRecord } from './tape.js';
 import { sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -29,5 +30,7 @@ export function runOp<Op extends OpName>(op: Op, inputs: readonly Tensor[], attr
   const backend = commonBackend(op, inputs);
   const kernel = getKernel(backend.name, op);
   const storages = kernel(backend, inputs.map((t) => t.info()), attrs, outputs);
-  return storages.map((storage, i) => Tensor.fromStorage(backend, storage, outputs[i].shape, outputs[i].dtype));
+  const results = storages.map((storage, i) => Tensor.fromStorage(backend, storage, outputs[i].shape, outputs[i].dtype));
+  if (shouldRecord(inputs)) record(op, inputs, attrs, results);
+  return results;
 }

@@ -5,6 +5,7 @@
 import type { Backend, TensorInfo } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { setTensorCheck, track } from './scope.js';
+import type { TapeEdge } from './tape.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
 
 /** Storage shared by a tensor and its reshaped views. */
@@ -40,6 +41,15 @@ export class Tensor {
   readonly id = nextId++;
   readonly size: number;
   private disposed = false;
+  /**
+   * Set on a leaf (a parameter) to have `backward` (backward.ts) accumulate its gradient in `grad`.
+   * Ops on such a tensor are recorded on the tape; with none set, nothing is (tape.ts).
+   */
+  requiresGrad = false;
+  /** A leaf's accumulated gradient (same shape), owned by the leaf's user: dispose or reuse it. */
+  grad: Tensor | undefined = undefined;
+  /** The tape entry that produced this tensor and which of its outputs it is, when it was recorded. */
+  gradFn: TapeEdge | undefined = undefined;
 
   private constructor(
     readonly shape: Shape,

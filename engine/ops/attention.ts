@@ -10,6 +10,7 @@ import { OpError } from '../errors.js';
 import { hasKernel } from '../registry.js';
 import { commonBackend, outputSpec, runOp } from '../run.js';
 import { tidy } from '../scope.js';
+import { shouldRecord } from '../tape.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { expectDType, expectFinite, expectRank, expectTensor } from './check.js';
@@ -52,7 +53,8 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | undefi
     inputs.push(mask);
   }
   const backend = commonBackend(op, inputs);
-  if (hasKernel(backend.name, op)) return runOp(op, inputs, { scale }, [outputSpec([...batch, sq, dv], 'float32')])[0];
+  // A fused kernel has no gradient rule: when differentiating, the composition runs and is recorded op by op.
+  if (hasKernel(backend.name, op) && !shouldRecord(inputs)) return runOp(op, inputs, { scale }, [outputSpec([...batch, sq, dv], 'float32')])[0];
   // The composition; tidy frees the scores and probabilities as soon as the context exists.
   return tidy(() => matmul(softmax(scaleBy(matmul(q, k, { transposeB: true }), scale), mask), v));
 }

@@ -73,6 +73,11 @@ export function scalar(value: number, dtype: DType = 'float32', backend: Backend
   return tensor([value], [], dtype, backend);
 }
 
+/** A float32 tensor of zeros. */
+export function zeros(shape: Shape, backend: Backend = getBackend()): Tensor {
+  return tensor(new Float32Array(sizeOf(shape)), shape, 'float32', backend);
+}
+
 /** A copy of `t` on another backend (reads it back, then uploads). */
 export async function copyTo(t: Tensor, backend: Backend): Promise<Tensor> {
   return tensor(await t.data(), t.shape, t.dtype, backend);

@@ -4,10 +4,12 @@ import { isDType, type DType } from '../dtype.js';
 import { OpError } from '../errors.js';
 import { UNARY_FNS, type BinaryOp, type UnaryFn } from '../opTypes.js';
 import { commonBackend, outputSpec, runOp } from '../run.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, formatShape, sameShape } from '../shape.js';
+import { defineGradient } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { expectDType, expectFinite, expectTensor } from './check.js';
 import { scalar } from './creation.js';
+import { sumTo } from './reduction.js';
 
 function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Tensor {
   if (typeof a === 'number' && typeof b === 'number') throw new OpError(op, 'at least one operand must be a Tensor');
@@ -35,6 +37,27 @@ export const div = (a: Tensor | number, b: Tensor | number): Tensor => binary('d
 export const equal = (a: Tensor | number, b: Tensor | number): Tensor => binary('equal', a, b);
 export const notEqual = (a: Tensor | number, b: Tensor | number): Tensor => binary('notEqual', a, b);
 
+// The gradient of a broadcasting op reaches each operand summed over the axes it was broadcast along.
+defineGradient('binary', {
+  saves: ({ op }) => ({ inputs: op === 'mul' || op === 'div' ? [0, 1] : [] }),
+  backward({ attrs: { op }, inputShapes: [aShape, bShape], inputs: [a, b], needs }, [dy]) {
+    const g = dy!;
+    const to = (t: Tensor, shape: readonly number[]) => (sameShape(t.shape, shape) ? t : sumTo(t, shape));
+    switch (op) {
+      case 'add':
+        return [needs[0] ? to(g, aShape) : undefined, needs[1] ? to(g, bShape) : undefined];
+      case 'sub':
+        return [needs[0] ? to(g, aShape) : undefined, needs[1] ? to(scale(g, -1), bShape) : undefined];
+      case 'mul':
+        return [needs[0] ? to(mul(g, b!), aShape) : undefined, needs[1] ? to(mul(g, a!), bShape) : undefined];
+      case 'div': // d(a/b)/da = 1/b, d(a/b)/db = −a/b²
+        return [needs[0] ? to(div(g, b!), aShape) : undefined, needs[1] ? to(scale(div(mul(g, a!), mul(b!, b!)), -1), bShape) : undefined];
+      default:
+        return [undefined, undefined]; // comparisons are flat almost everywhere
+    }
+  },
+});
+
 /** x · factor + shift (float32). */
 export function scale(x: Tensor, factor: number, shift = 0): Tensor {
   const op = 'scale';
@@ -44,6 +67,8 @@ export function scale(x: Tensor, factor: number, shift = 0): Tensor {
   expectFinite(op, 'shift', shift);
   return runOp(op, [x], { factor, shift }, [outputSpec(x.shape, 'float32')])[0];
 }
+
+defineGradient('scale', { saves: () => ({}), backward: ({ attrs: { factor } }, [dy]) => [scale(dy!, factor)] });
 
 export function checkUnaryFn(op: string, fn: string): asserts fn is UnaryFn {
   if (!(UNARY_FNS as readonly string[]).includes(fn)) {
@@ -59,6 +84,20 @@ export function unary(x: Tensor, fn: UnaryFn): Tensor {
   return runOp('unary', [x], { fn }, [outputSpec(x.shape, 'float32')])[0];
 }
 
+/** dy · fn'(x): the gradient through `unary(x, fn)` (float32, same shapes). */
+export function unaryBackward(x: Tensor, dy: Tensor, fn: UnaryFn): Tensor {
+  const op = 'unaryBackward';
+  expectTensor(op, 'x', x);
+  expectTensor(op, 'dy', dy);
+  checkUnaryFn(op, fn);
+  expectDType(op, 'x', x, 'float32');
+  expectDType(op, 'dy', dy, 'float32');
+  if (!sameShape(x.shape, dy.shape)) throw new OpError(op, `dy must have x's shape: x is ${formatShape(x.shape)}, dy is ${formatShape(dy.shape)}`);
+  return runOp(op, [x, dy], { fn }, [outputSpec(x.shape, 'float32')])[0];
+}
+
+defineGradient('unary', { saves: () => ({ inputs: [0] }), backward: ({ attrs: { fn }, inputs: [x] }, [dy]) => [unaryBackward(x!, dy!, fn)] });
+
 /** GELU, exact form x·Φ(x) = x/2·(1 + erf(x/√2)): Hugging Face's "gelu". */
 export const gelu = (x: Tensor): Tensor => unary(x, 'gelu');
 /** GELU, tanh approximation: Hugging Face's "gelu_new". */
@@ -73,3 +112,6 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (!isDType(dtype)) throw new OpError(op, `unsupported dtype ${String(dtype)} (supported: float32, int32)`);
   return runOp(op, [x], { dtype }, [outputSpec(x.shape, dtype)])[0];
 }
+
+// Only float → float casts are recorded (int outputs carry no gradient), and those are the identity.
+defineGradient('cast', { saves: () => ({}), backward: (_ctx, [dy]) => [dy] });

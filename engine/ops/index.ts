@@ -3,10 +3,10 @@
 // for the backend its inputs live on.
 
 export { attention } from './attention.js';
-export { copyTo, scalar, tensor } from './creation.js';
-export { add, cast, div, equal, gelu, geluNew, mul, notEqual, relu, scale, sigmoid, sub, tanh, unary } from './elementwise.js';
-export { concat, cumsum, gather, select, slice } from './indexing.js';
+export { copyTo, scalar, tensor, zeros } from './creation.js';
+export { add, cast, div, equal, gelu, geluNew, mul, notEqual, relu, scale, sigmoid, sub, tanh, unary, unaryBackward } from './elementwise.js';
+export { concat, cumsum, gather, scatterAdd, select, slice, type GatherOptions } from './indexing.js';
 export { permute, reshape, transpose } from './layout.js';
 export { linear, matmul, type MatmulOptions } from './linalg.js';
-export { layerNorm, softmax } from './normalization.js';
-export { argmax, topk } from './reduction.js';
+export { layerNorm, layerNormBackward, logSoftmax, softmax, softmaxBackward } from './normalization.js';
+export { argmax, sumTo, topk } from './reduction.js';

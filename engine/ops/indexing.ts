@@ -3,16 +3,23 @@
 import { OpError } from '../errors.js';
 import { outputSpec, runOp } from '../run.js';
 import { formatShape, normalizeAxis } from '../shape.js';
+import { defineGradient } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { expectDType, expectRank, expectTensor } from './check.js';
+import { zeros } from './creation.js';
 import { reshape } from './layout.js';
+
+export interface GatherOptions {
+  /** nn.Embedding's padding_idx: the row that never receives a gradient (the lookup itself is unchanged). */
+  readonly paddingIdx?: number;
+}
 
 /**
  * Rows of `table` [V, H] picked by int32 `ids` [...] → [..., H] (an embedding lookup). Ids are
  * checked against [0, V) wherever the backend can read them synchronously; on device backends
  * the ids come from the host, and the model checks them there before uploading.
  */
-export function gather(table: Tensor, ids: Tensor): Tensor {
+export function gather(table: Tensor, ids: Tensor, options: GatherOptions = {}): Tensor {
   const op = 'gather';
   expectTensor(op, 'table', table);
   expectTensor(op, 'ids', ids);
@@ -28,8 +35,32 @@ export function gather(table: Tensor, ids: Tensor): Tensor {
       }
     }
   }
-  return runOp(op, [table, ids], {}, [outputSpec([...ids.shape, table.shape[1]], table.dtype)])[0];
+  const attrs = options.paddingIdx === undefined ? {} : { paddingIdx: options.paddingIdx };
+  return runOp(op, [table, ids], attrs, [outputSpec([...ids.shape, table.shape[1]], table.dtype)])[0];
 }
+
+/**
+ * updates [..., H] added into the rows of a [rows, H] table of zeros that int32 `ids` [...] name
+ * (rows named twice get both), except row `paddingIdx`: the gradient of an embedding lookup.
+ */
+export function scatterAdd(updates: Tensor, ids: Tensor, rows: number, paddingIdx?: number): Tensor {
+  const op = 'scatterAdd';
+  expectTensor(op, 'updates', updates);
+  expectTensor(op, 'ids', ids);
+  expectDType(op, 'updates', updates, 'float32');
+  expectDType(op, 'ids', ids, 'int32');
+  if (updates.rank !== ids.rank + 1 || ids.shape.some((d, i) => d !== updates.shape[i])) {
+    throw new OpError(op, `updates must be ids' shape plus one axis: ids are ${formatShape(ids.shape)}, updates ${formatShape(updates.shape)}`);
+  }
+  if (!Number.isInteger(rows) || rows < 1) throw new OpError(op, `rows must be a positive integer, got ${rows}`);
+  const attrs = paddingIdx === undefined ? {} : { paddingIdx };
+  return runOp(op, [updates, ids], attrs, [outputSpec([rows, updates.shape[updates.rank - 1]], 'float32')])[0];
+}
+
+defineGradient('gather', {
+  saves: () => ({ inputs: [1] }),
+  backward: ({ attrs: { paddingIdx }, inputs: [, ids], inputShapes: [tableShape] }, [dy]) => [scatterAdd(dy!, ids!, tableShape[0], paddingIdx)],
+});
 
 /** The box starting at `begin` with `size` on every axis (size −1 = to the end). */
 export function slice(x: Tensor, begin: readonly number[], size: readonly number[]): Tensor {
@@ -48,6 +79,22 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
   }
   return runOp(op, [x], { begin: [...begin], size: resolved }, [outputSpec(resolved, x.dtype)])[0];
 }
+
+/** The gradient of a slice is dy placed back in its box, with zeros around it (built by concatenation). */
+defineGradient('slice', {
+  saves: () => ({}),
+  backward({ attrs: { begin }, inputShapes: [shape] }, [dy]) {
+    let g = dy!;
+    for (let axis = 0; axis < shape.length; axis++) {
+      const before = begin[axis];
+      const after = shape[axis] - before - g.shape[axis];
+      if (before === 0 && after === 0) continue;
+      const pad = (n: number) => zeros(g.shape.map((d, i) => (i === axis ? n : d)), g.backend);
+      g = concat([...(before > 0 ? [pad(before)] : []), g, ...(after > 0 ? [pad(after)] : [])], axis);
+    }
+    return [g];
+  },
+});
 
 /** Index `index` along `axis`, dropping that axis (`select(h, 1, 0)` takes token 0: [B, S, H] → [B, H]). */
 export function select(x: Tensor, axis: number, index: number): Tensor {
@@ -82,6 +129,19 @@ export function concat(tensors: readonly Tensor[], axis: number): Tensor {
   const shape = first.shape.map((d, j) => (j === a ? total : d));
   return runOp(op, tensors, { axis: a }, [outputSpec(shape, first.dtype)])[0];
 }
+
+/** Each input gets its own stretch of dy along the axis. */
+defineGradient('concat', {
+  saves: () => ({}),
+  backward({ attrs: { axis }, inputShapes, needs }, [dy]) {
+    let offset = 0;
+    return inputShapes.map((shape, i) => {
+      const begin = shape.map((_, j) => (j === axis ? offset : 0));
+      offset += shape[axis];
+      return needs[i] ? slice(dy!, begin, [...shape]) : undefined;
+    });
+  },
+});
 
 /** Inclusive running sum along `axis` (position ids: cumsum of the non-padding mask). */
 export function cumsum(x: Tensor, axis: number): Tensor {

@@ -3,6 +3,7 @@
 import { OpError } from '../errors.js';
 import { outputSpec, runOp } from '../run.js';
 import { checkShape, formatShape, sizeOf, type Shape } from '../shape.js';
+import { defineGradient, record, shouldRecord } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { expectTensor } from './check.js';
 
@@ -20,8 +21,12 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   if (!inferredWhole || sizeOf(resolved) !== x.size) {
     throw new OpError(op, `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
   }
-  return x.viewAs(resolved);
+  const out = x.viewAs(resolved);
+  if (shouldRecord([x])) record(op, [x], {}, [out]);
+  return out;
 }
+
+defineGradient('reshape', { saves: () => ({}), backward: ({ inputShapes: [shape] }, [dy]) => [reshape(dy!, shape)] });
 
 /** Output axis i is input axis perm[i] (splitting attention heads: [B, S, A, D] → [B, A, S, D]). */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
@@ -31,6 +36,15 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   if (!valid) throw new OpError(op, `perm [${perm}] is not a permutation of the ${x.rank} axes of x ${formatShape(x.shape)}`);
   return runOp(op, [x], { perm: [...perm] }, [outputSpec(perm.map((p) => x.shape[p]), x.dtype)])[0];
 }
+
+/** Output axis i came from input axis perm[i], so the gradient goes back by the inverse permutation. */
+defineGradient('permute', {
+  saves: () => ({}),
+  backward({ attrs: { perm } }, [dy]) {
+    const inverse = perm.map((_, axis) => perm.indexOf(axis));
+    return [permute(dy!, inverse)];
+  },
+});
 
 /** Swaps the last two axes. */
 export function transpose(x: Tensor): Tensor {

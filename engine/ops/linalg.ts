@@ -4,10 +4,13 @@
 import { OpError } from '../errors.js';
 import type { UnaryFn } from '../opTypes.js';
 import { outputSpec, runOp } from '../run.js';
-import { broadcastShapes, formatShape } from '../shape.js';
+import { broadcastShapes, formatShape, sameShape } from '../shape.js';
+import { defineGradient } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { expectDType, expectRank, expectTensor } from './check.js';
-import { checkUnaryFn } from './elementwise.js';
+import { checkUnaryFn, unaryBackward } from './elementwise.js';
+import { reshape } from './layout.js';
+import { sumTo } from './reduction.js';
 
 export interface MatmulOptions {
   readonly transposeA?: boolean;
@@ -39,6 +42,24 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 }
 
 /**
+ * C = A·B (A = a or aᵀ, B = b or bᵀ): dA = dC·Bᵀ and dB = Aᵀ·dC, each transposed back when the
+ * operand was read transposed, then summed over batch axes it was broadcast along. Every product
+ * is a matmul with transpose flags: no transposed copy is made.
+ */
+defineGradient('matmul', {
+  saves: () => ({ inputs: [0, 1] }),
+  backward({ attrs: { transposeA: tA, transposeB: tB }, inputs: [a, b], inputShapes: [aShape, bShape], needs }, [dy]) {
+    const dc = dy!;
+    const fit = (g: Tensor, shape: readonly number[]) => (sameShape(g.shape, shape) ? g : sumTo(g, shape));
+    let da: Tensor | undefined;
+    let db: Tensor | undefined;
+    if (needs[0]) da = fit(tA ? matmul(b!, dc, { transposeA: tB, transposeB: true }) : matmul(dc, b!, { transposeB: !tB }), aShape);
+    if (needs[1]) db = fit(tB ? matmul(dc, a!, { transposeA: true, transposeB: tA }) : matmul(a!, dc, { transposeA: !tA }), bShape);
+    return [da, db];
+  },
+});
+
+/**
  * x [..., in] · weightᵀ + bias, weight [out, in] as PyTorch stores it, then an optional
  * activation fused into the same kernel (the epilogue of the matrix product).
  */
@@ -66,3 +87,22 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor, activation: Una
   if (activation !== null) checkUnaryFn(op, activation);
   return runOp(op, inputs, { activation }, [outputSpec([...x.shape.slice(0, -1), outFeatures], 'float32')])[0];
 }
+
+/**
+ * y = act(z), z = x·Wᵀ + b over rows x [N, in]: dz = dy·act'(z), dx = dz·W, dW = dzᵀ·x, db = Σ_rows dz.
+ * With an activation, z is recomputed from the saved x, W and b (one more product) rather than
+ * kept from the forward, whose fused kernel never stores it.
+ */
+defineGradient('linear', {
+  saves: ({ activation }) => ({ inputs: activation === null ? [0, 1] : [0, 1, 2] }),
+  backward({ attrs: { activation }, inputs: [x, weight, bias], inputShapes: [xShape], needs }, [dy]) {
+    const [outFeatures, inFeatures] = weight!.shape;
+    let dz = dy!;
+    if (activation !== null) dz = unaryBackward(linear(x!, weight!, bias), dz, activation);
+    const rows = reshape(dz, [-1, outFeatures]);
+    const dx = needs[0] ? reshape(matmul(rows, weight!), xShape) : undefined;
+    const dw = needs[1] ? matmul(rows, reshape(x!, [-1, inFeatures]), { transposeA: true }) : undefined;
+    const dbias = needs[2] ? sumTo(rows, [outFeatures]) : undefined;
+    return [dx, dw, dbias];
+  },
+});

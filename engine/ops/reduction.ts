@@ -1,10 +1,14 @@
-// Reductions over the last axis that pick: argmax (the predicted class) and top-k (fill-mask).
+// Reductions: argmax (the predicted class) and top-k (fill-mask) pick along the last axis; sumTo
+// adds up over broadcast axes (gradients of broadcasting ops, and losses).
 
 import { OpError } from '../errors.js';
 import { outputSpec, runOp } from '../run.js';
-import { formatShape } from '../shape.js';
+import { broadcastShapes, formatShape, sameShape, type Shape } from '../shape.js';
+import { defineGradient } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { expectDType, expectRank, expectTensor } from './check.js';
+import { zeros } from './creation.js';
+import { add } from './elementwise.js';
 
 /** int32 index of the largest element along the last axis (the first one on ties; NaN counts as largest). */
 export function argmax(x: Tensor): Tensor {
@@ -28,3 +32,24 @@ export function topk(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
   const [values, indices] = runOp(op, [x], { k }, [outputSpec(shape, x.dtype), outputSpec(shape, 'int32')]);
   return { values, indices };
 }
+
+/**
+ * Sums x (float32) down to `shape`, a shape that broadcasts to x's: over x's extra leading axes
+ * and over the axes where `shape` has 1 (`sumTo(x, [])` is the sum of everything). The reverse of
+ * broadcasting, so the gradient of `a + b` with b [H] broadcast over [B, S, H] is sumTo(dy, [H]).
+ */
+export function sumTo(x: Tensor, shape: Shape): Tensor {
+  const op = 'sumTo';
+  expectTensor(op, 'x', x);
+  expectDType(op, 'x', x, 'float32');
+  if (!sameShape(broadcastShapes(op, shape, x.shape, ['shape', 'x']), x.shape)) {
+    throw new OpError(op, `${formatShape(shape)} does not broadcast to x ${formatShape(x.shape)}`);
+  }
+  return runOp(op, [x], {}, [outputSpec(shape, 'float32')])[0];
+}
+
+// Each element of x went into one sum, so it gets that sum's gradient: dy broadcast back to x.
+defineGradient('sumTo', {
+  saves: () => ({}),
+  backward: ({ inputShapes: [shape] }, [dy]) => [add(zeros(shape, dy!.backend), dy!)],
+});

@@ -56,3 +56,23 @@ export const unaryFunctions: Readonly<Record<UnaryFn, (x: number) => number>> = 
   tanh: Math.tanh,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
 };
+
+/** The derivatives f'(x) of the elementwise functions, for their gradients (the `unaryBackward` kernel). */
+export const unaryDerivatives: Readonly<Record<UnaryFn, (x: number) => number>> = {
+  // d/dx x·Φ(x) = Φ(x) + x·φ(x)
+  gelu: (x) => 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI),
+  gelu_new: (x) => {
+    const t = Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x));
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
+  },
+  relu: (x) => (x > 0 ? 1 : 0), // PyTorch's choice at 0: the gradient is 0
+  silu: (x) => {
+    const s = 1 / (1 + Math.exp(-x));
+    return s * (1 + x * (1 - s));
+  },
+  tanh: (x) => 1 - Math.tanh(x) ** 2,
+  sigmoid: (x) => {
+    const s = 1 / (1 + Math.exp(-x));
+    return s * (1 - s);
+  },
+};

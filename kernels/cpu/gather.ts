@@ -10,3 +10,22 @@ export const gather: CpuKernel<'gather'> = (backend, [table, ids], _attrs, [out]
   for (let i = 0; i < ids.size; i++) Y.set(T.subarray(I[i] * width, (I[i] + 1) * width), i * width);
   return [Y];
 };
+
+/**
+ * The gradient of an embedding lookup: row r of the table receives the sum of the output rows
+ * whose id was r (float64). The padding row gets none, as in nn.Embedding(padding_idx=…).
+ */
+export const scatterAdd: CpuKernel<'scatterAdd'> = (backend, [updates, ids], { paddingIdx }, [out]) => {
+  const width = out.shape[1];
+  const U = updates.storage;
+  const I = ids.storage;
+  const sums = new Float64Array(out.size);
+  for (let i = 0; i < ids.size; i++) {
+    if (I[i] === paddingIdx) continue;
+    const row = I[i] * width;
+    for (let j = 0; j < width; j++) sums[row + j] += U[i * width + j];
+  }
+  const Y = backend.allocate('float32', out.size);
+  Y.set(sums);
+  return [Y];
+};

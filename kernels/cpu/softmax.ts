@@ -44,3 +44,22 @@ export const softmax: CpuKernel<'softmax'> = (backend, [x, mask], _attrs, [out])
   }
   return [Y];
 };
+
+/**
+ * The gradient through softmax, from its output y: ∂yⱼ/∂xᵢ = yⱼ(δᵢⱼ − yᵢ), so
+ * dxᵢ = yᵢ · (dyᵢ − Σⱼ dyⱼ yⱼ). A masked entry has yᵢ = 0 and gets no gradient.
+ */
+export const softmaxBackward: CpuKernel<'softmaxBackward'> = (backend, [y, dy], _attrs, [out]) => {
+  const n = y.shape[y.shape.length - 1];
+  const rows = n === 0 ? 0 : y.size / n;
+  const Y = y.storage;
+  const DY = dy.storage;
+  const DX = backend.allocate('float32', out.size);
+  for (let r = 0; r < rows; r++) {
+    const off = r * n;
+    let dot = 0;
+    for (let j = 0; j < n; j++) dot += DY[off + j] * Y[off + j];
+    for (let j = 0; j < n; j++) DX[off + j] = Y[off + j] * (DY[off + j] - dot);
+  }
+  return [DX];
+};

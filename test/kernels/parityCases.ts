@@ -419,6 +419,64 @@ const castCases: ParityCase[] = [
   castCase('int32 [2,3]', 'int32', (r) => [ints(r, [2, 3], -1000, 1000)]),
 ];
 
+// ---- training: sumTo, logSoftmax and the backward ops -------------------------------------------
+
+const sumToCase = (shape: Shape, to: Shape): ParityCase => ({
+  name: `sumTo ${fmt(shape)} → ${fmt(to)}`,
+  op: 'sumTo',
+  inputs: (r) => [floats(r, shape)],
+  run: ([x]) => ops.sumTo(x, to),
+});
+
+const logSoftmaxCase = (shape: Shape, lo: number, hi: number): ParityCase => ({
+  name: `logSoftmax ${fmt(shape)} in [${lo},${hi})`,
+  op: 'logSoftmax',
+  inputs: (r) => [floats(r, shape, lo, hi)],
+  run: ([x]) => ops.logSoftmax(x),
+});
+
+const layerNormBackwardCase = (shape: Shape, withResidual: boolean): ParityCase => ({
+  name: `layerNormBackward ${fmt(shape)}${withResidual ? ' + residual' : ''}`,
+  op: 'layerNormBackward',
+  inputs: (r) => [floats(r, shape), floats(r, [shape[shape.length - 1]], 0.5, 1.5), floats(r, shape), ...(withResidual ? [floats(r, shape)] : [])],
+  run: ([x, weight, dy, residual]) => Object.values(ops.layerNormBackward(x, weight, dy, 1e-5, residual)),
+});
+
+const backwardCases: ParityCase[] = [
+  sumToCase([3, 17, 5], [17, 1]),
+  sumToCase([2, 3], []),
+  sumToCase([129, 33], [33]),
+  sumToCase([2, 12, 7, 7], [2, 1, 1, 7]),
+  logSoftmaxCase([5, 37], -8, 8),
+  logSoftmaxCase([3, 1000], -30, 30),
+  ...UNARY_FNS.map(
+    (fn): ParityCase => ({
+      name: `unaryBackward ${fn} [5,37] in [−8,8)`,
+      op: 'unaryBackward',
+      inputs: (r) => [floats(r, [5, 37], -8, 8), floats(r, [5, 37])],
+      run: ([x, dy]) => ops.unaryBackward(x, dy, fn),
+    }),
+  ),
+  ...[[3, 17], [2, 3, 7, 129]].map(
+    (shape): ParityCase => ({
+      name: `softmaxBackward ${fmt(shape)}`,
+      op: 'softmaxBackward',
+      inputs: (r) => [floats(r, shape, 0, 1), floats(r, shape)],
+      run: ([y, dy]) => ops.softmaxBackward(y, dy),
+    }),
+  ),
+  layerNormBackwardCase([3, 17], false),
+  layerNormBackwardCase([2, 5, 768], true),
+  ...[undefined, 1].map(
+    (paddingIdx): ParityCase => ({
+      name: `scatterAdd [2,9,33] into 20 rows${paddingIdx === undefined ? '' : `, padding row ${paddingIdx}`}`,
+      op: 'scatterAdd',
+      inputs: (r) => [floats(r, [2, 9, 33]), ints(r, [2, 9], 0, 19)],
+      run: ([updates, ids]) => ops.scatterAdd(updates, ids, 20, paddingIdx),
+    }),
+  ),
+];
+
 export const PARITY_CASES: readonly ParityCase[] = [
   ...matmulCases,
   ...linearCases,
@@ -436,4 +494,5 @@ export const PARITY_CASES: readonly ParityCase[] = [
   ...argmaxCases,
   ...topkCases,
   ...castCases,
+  ...backwardCases,
 ];
