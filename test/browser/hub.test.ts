@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff } from '../model/fixtureModels.js';
 import { FakeHub, readFixture, type RepoFile } from '../hub/fakeHub.js';
+import { tinyModelDir } from '../pipelines/tinyModelDir.js';
 import { CorsProxy } from './corsProxy.js';
 import { TestPage } from './page.js';
 
@@ -23,6 +24,12 @@ const files: Record<string, RepoFile> = {
   'model.safetensors': { content: WEIGHTS, lfs: true },
   'tokenizer.json': { content: readFixture('roberta-base-tokenizer/tokenizer.json'), lfs: true },
 };
+
+/** tiny-cls with a tokenizer in which fixture row 0 is a text (see tinyModelDir). */
+const TEXT_MODEL = tinyModelDir('tiny-cls');
+const textModelFiles: Record<string, RepoFile> = Object.fromEntries(
+  ['config.json', 'model.safetensors', 'vocab.json', 'merges.txt'].map((file) => [file, { content: readFileSync(join(TEXT_MODEL.dir, file)) }]),
+);
 
 /** A server that says the file has all its bytes, sends half, and hangs up. */
 function cutOff(res: ServerResponse): void {
@@ -54,6 +61,7 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
   beforeAll(async () => {
     hub = await FakeHub.start();
     hub.addRepo('org/tiny-cls', { commits: { [MAIN]: files }, refs: { main: MAIN } });
+    hub.addRepo('org/tiny-cls-text', { commits: { [MAIN]: textModelFiles }, refs: { main: MAIN } });
     cors = await CorsProxy.start(hub.url);
     page = await TestPage.open({
       crossOriginIsolated: false,
@@ -106,6 +114,22 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
       { endpoint: cors.url, text: TOKENIZER_CASE.text },
     );
     expect(ids).toEqual(TOKENIZER_CASE.ids_with_special);
+  });
+
+  it('pipeline(task, id) classifies text as transformers does (softmax of HF\'s logits)', async () => {
+    const scores = await page.run<Array<{ label: string; score: number }>>(
+      `const classify = await R.pipeline('text-classification', 'org/tiny-cls-text', { endpoint: args.endpoint });
+       const [scores] = await classify.run([args.text], { topK: null });
+       classify.dispose();
+       return scores;`,
+      { endpoint: cors.url, text: TEXT_MODEL.texts[0] },
+    );
+    const logits = Array.from(fixtureExpected('tiny-cls').get('logits')!.data.slice(0, 4));
+    const exps = logits.map((l) => Math.exp(l - Math.max(...logits)));
+    const labels = (JSON.parse(CONFIG.toString()) as { id2label: Record<string, string> }).id2label;
+    const want = new Map(exps.map((e, i) => [labels[i], e / exps.reduce((a, b) => a + b)]));
+    expect(scores).toHaveLength(4);
+    for (const { label, score } of scores) expect(Math.abs(score - want.get(label)!)).toBeLessThan(1e-5);
   });
 
   const failures: Array<[string, () => [string, Record<string, unknown>], RegExp]> = [

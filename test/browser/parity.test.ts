@@ -31,6 +31,21 @@ describe('bundle in Chromium, cross-origin isolated: fixture models match Huggin
     expect(await page.run('return [crossOriginIsolated, !!(await navigator.gpu?.requestAdapter())];')).toEqual([true, true]);
   });
 
+  it('the bundle exports the public API', async () => {
+    const api = ['fromPretrained', 'pipeline', 'AutoTokenizer', 'AutoModel', 'ops', 'tidy', 'selectBackend', 'registeredBackends', 'namedOutputs', 'HubError'];
+    expect(await page.run<string[]>('return Object.keys(R);')).toEqual(expect.arrayContaining(api));
+    expect(await page.run<string[]>('return R.registeredBackends();')).toEqual(['webgpu', 'wasm', 'gpujs', 'cpu']);
+  });
+
+  it('auto picks as in Node and says why: WebGPU on SwiftShader is skipped as a software adapter, wasm is chosen', async () => {
+    const result = await expectParity(page, 'tiny', 'auto');
+    expect(result.selection.chosen).toBe('wasm');
+    expect(result.selection.lines).toEqual([
+      expect.stringMatching(/^webgpu: skipped: software adapter \(.*\): WebGPU runs on the CPU here, no faster than the cpu backend$/),
+      expect.stringMatching(/^wasm: chosen \(wasm: WebAssembly SIMD-128 kernels, \d+ threads \(Web Workers/),
+    ]);
+  });
+
   const reports: Record<string, RegExp> = {
     cpu: /^cpu: requested/,
     wasm: /^wasm: requested \(wasm: WebAssembly SIMD-128 kernels, \d+ threads \(Web Workers \(the page is cross-origin isolated\)\)/,
