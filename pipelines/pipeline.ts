@@ -6,6 +6,7 @@ import type { Tensor } from '../engine/tensor.js';
 import * as ops from '../engine/ops/index.js';
 import { resolveModelDir, type HubOptions } from '../platform/modelSource.js';
 import { fromPretrained, type FromPretrainedOptions } from '../model/fromPretrained.js';
+import { InputError } from '../model/inputs.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import { BasePipeline, checkTexts, labelOf, type TokenizeOptions } from './basePipeline.js';
 import { QuestionAnsweringPipeline } from './questionAnswering.js';
@@ -88,7 +89,7 @@ export class FillMaskPipeline extends BasePipeline {
       const seq = ids[0].length;
       const where = ids.flatMap((row, r) => row.flatMap((id, s) => (id === maskId ? [[r, s] as const] : [])));
       const missing = ids.findIndex((row) => !row.includes(maskId));
-      if (missing >= 0) throw new Error(`fill-mask: no <mask> token in input ${JSON.stringify(texts[first + missing])}`);
+      if (missing >= 0) throw new InputError(`fill-mask: no <mask> token in input ${JSON.stringify(texts[first + missing])}`);
       // Read back only the masked rows of the [batch, seq, vocab] logits, not the whole tensor.
       const flat = ops.reshape(out.logits as Tensor, [ids.length * seq, vocab]);
       const rowIds = ops.tensor(Int32Array.from(where.map(([r, s]) => r * seq + s)), [where.length], 'int32', flat.backend);

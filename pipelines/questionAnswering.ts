@@ -6,6 +6,7 @@
 // characters, whole words by default, the best of all windows kept).
 
 import type { Tensor } from '../engine/tensor.js';
+import { InputError } from '../model/inputs.js';
 import { disposeOutput } from '../model/roberta.js';
 import type { Offsets } from '../tokenizer/index.js';
 import { isWhitespaceUnit } from '../tokenizer/charClass.js';
@@ -88,7 +89,7 @@ export function selectStartsEnds(
  */
 export function contextWindows(length: number, size: number, stride: number): [number, number][] {
   if (length <= size) return [[0, length]];
-  if (stride >= size) throw new RangeError(`question-answering: doc_stride ${stride} must be less than the ${size} context tokens a window holds`);
+  if (stride >= size) throw new InputError(`question-answering: doc_stride ${stride} must be less than the ${size} context tokens a window holds`);
   const windows: [number, number][] = [];
   for (let start = 0; ; start += size - stride) {
     const stop = Math.min(start + size, length);
@@ -141,7 +142,7 @@ export class QuestionAnsweringPipeline extends BasePipeline {
   async run(question: string, context: string, options: QuestionAnsweringOptions = {}): Promise<QuestionAnsweringResult[]> {
     for (const [name, value] of [['question', question], ['context', context]] as const) {
       if (typeof value !== 'string') throw new TypeError(`question-answering: the ${name} must be a string`);
-      if (value.length === 0) throw new RangeError(`question-answering: the ${name} cannot be empty`);
+      if (value.length === 0) throw new InputError(`question-answering: the ${name} cannot be empty`);
     }
     const topK = positiveInteger('topK', options.topK ?? 1);
     const maxAnswerLen = positiveInteger('maxAnswerLen', options.maxAnswerLen ?? 15);
@@ -184,12 +185,12 @@ export class QuestionAnsweringPipeline extends BasePipeline {
   private windows(question: string, context: readonly number[], options: QuestionAnsweringOptions): Window[] {
     const maxSeqLen = Math.min(positiveInteger('maxSeqLen', options.maxSeqLen ?? Math.min(this.tokenizer.modelMaxLength ?? 384, 384)), this.maxLength);
     const docStride = options.docStride ?? Math.min(Math.floor(maxSeqLen / 2), 128);
-    if (!Number.isInteger(docStride) || docStride < 0) throw new RangeError(`question-answering: docStride must be a non-negative integer, got ${docStride}`);
-    if (docStride > maxSeqLen) throw new RangeError(`question-answering: docStride (${docStride}) is larger than maxSeqLen (${maxSeqLen})`);
+    if (!Number.isInteger(docStride) || docStride < 0) throw new InputError(`question-answering: docStride must be a non-negative integer, got ${docStride}`);
+    if (docStride > maxSeqLen) throw new InputError(`question-answering: docStride (${docStride}) is larger than maxSeqLen (${maxSeqLen})`);
     const { cls, sep } = this.tokenizer.specialTokens;
     const q = this.tokenizer.encode(question, undefined, { addSpecialTokens: false }).ids;
     const size = maxSeqLen - q.length - 4;
-    if (size <= 0) throw new RangeError(`question-answering: the question has ${q.length} tokens, which leaves no room for the context in ${maxSeqLen}`);
+    if (size <= 0) throw new InputError(`question-answering: the question has ${q.length} tokens, which leaves no room for the context in ${maxSeqLen}`);
     const head = [cls.id, ...q, sep.id, sep.id];
     return contextWindows(context.length, size, docStride).map(([from, to]) => ({
       ids: [...head, ...context.slice(from, to), sep.id],
@@ -199,6 +200,6 @@ export class QuestionAnsweringPipeline extends BasePipeline {
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`question-answering: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1) throw new InputError(`question-answering: ${name} must be a positive integer, got ${value}`);
   return value;
 }

@@ -4,6 +4,7 @@
 // As in transformers 4.36.2's ZeroShotClassificationPipeline.
 
 import type { Tensor } from '../engine/tensor.js';
+import { InputError } from '../model/inputs.js';
 import { BasePipeline, checkTexts } from './basePipeline.js';
 import { softmaxRow } from './scores.js';
 
@@ -24,7 +25,7 @@ export interface ZeroShotOptions {
 /** HF's `_parse_labels`: a comma-separated string is split and trimmed, empty names dropped. */
 export function parseCandidateLabels(labels: string | readonly string[]): string[] {
   const list = typeof labels === 'string' ? labels.split(',').map((l) => l.trim()).filter((l) => l.length > 0) : [...labels];
-  if (list.length === 0 || !list.every((l) => typeof l === 'string')) throw new RangeError('zero-shot-classification: give at least one candidate label');
+  if (list.length === 0 || !list.every((l) => typeof l === 'string')) throw new InputError('zero-shot-classification: give at least one candidate label');
   return list;
 }
 
@@ -74,7 +75,7 @@ export class ZeroShotClassificationPipeline extends BasePipeline {
     const labels = parseCandidateLabels(candidateLabels);
     const template = options.hypothesisTemplate ?? 'This example is {}.';
     if (!template.includes('{}')) {
-      throw new RangeError(`zero-shot-classification: the hypothesis template ${JSON.stringify(template)} has no {} where the label goes`);
+      throw new InputError(`zero-shot-classification: the hypothesis template ${JSON.stringify(template)} has no {} where the label goes`);
     }
     const { numLabels, label2id } = this.model.config;
     const entailment = entailmentId(label2id);

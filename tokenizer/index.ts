@@ -19,6 +19,7 @@ export type {
   TruncationOption,
 } from './robertaTokenizer.js';
 export type { Encoding, Offsets, TokenRef } from './encoding.js';
+export { TruncationError } from './truncation.js';
 export type { TruncationStrategy } from './truncation.js';
 export { loadTokenizer } from './load.js';
 export type { LoadOptions, TokenizerSource } from './load.js';

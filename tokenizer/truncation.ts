@@ -2,6 +2,14 @@
 // transformers' slow tokenizer (`truncate_sequences`, truncation_side='right'). `maxLength`
 // counts the special tokens.
 
+/**
+ * The texts cannot be cut to the length asked for. A RangeError still (a length out of reach),
+ * with a name of its own so callers can tell it from a programming error.
+ */
+export class TruncationError extends RangeError {
+  override readonly name = 'TruncationError';
+}
+
 /** Which sequence(s) truncation may shorten. */
 export type TruncationStrategy = 'longest_first' | 'only_first' | 'only_second';
 
@@ -26,15 +34,15 @@ export function truncatedLengths(
   const excess = first + second + specialTokens - maxLength;
   if (excess <= 0) return [first, second];
   if (maxLength < specialTokens) {
-    throw new RangeError(`cannot truncate to max_length ${maxLength}: the special tokens alone take ${specialTokens}`);
+    throw new TruncationError(`cannot truncate to max_length ${maxLength}: the special tokens alone take ${specialTokens}`);
   }
-  const impossible = (which: string, length: number): RangeError =>
-    new RangeError(
+  const impossible = (which: string, length: number): TruncationError =>
+    new TruncationError(
       `cannot truncate with '${strategy}' to max_length ${maxLength}: ${excess} tokens must go ` +
         `but the ${which} sequence has only ${length}`,
     );
   if (strategy === 'only_second' && secondLength === undefined) {
-    throw new RangeError(`truncation 'only_second' needs a text pair`);
+    throw new TruncationError(`truncation 'only_second' needs a text pair`);
   }
   if (strategy === 'only_first' || (strategy === 'longest_first' && secondLength === undefined)) {
     if (first <= excess) throw impossible('first', first);

@@ -14,19 +14,24 @@ import { classifyCommand } from '../../cli/classify.js';
 import { UsageError, type CliCommand, type CommandIO } from '../../cli/command.js';
 import { COMMON_FLAGS } from '../../cli/common.js';
 import { embedCommand } from '../../cli/embed.js';
+import { fillMaskCommand } from '../../cli/fillMask.js';
 import { forwardCommand } from '../../cli/forward.js';
+import { nerCommand } from '../../cli/ner.js';
+import { qaCommand } from '../../cli/qa.js';
 import { tokenizeCommand } from '../../cli/tokenize.js';
+import { zeroShotCommand } from '../../cli/zeroShot.js';
 import { ConfigError } from '../../model/config.js';
 import { InputError } from '../../model/inputs.js';
 import { TokenizerFileError } from '../../tokenizer/tokenizerFileError.js';
+import { TruncationError } from '../../tokenizer/truncation.js';
 import { runCliProcess } from '../cli/cliProcess.js';
-import { tinyModelDir } from '../pipelines/tinyModelDir.js';
+import { relabel, TINY_QA_SPELLING, TINY_TOK_SPELLING, tinyModelDir } from '../pipelines/tinyModelDir.js';
 import { FUZZ_TEST_TIMEOUT_MS, LONG_RUN, caseDirs, fuzz } from './fuzz.js';
 import { damagedText, oddJsonValue } from './mutations.js';
 
 const caseDir = caseDirs('cli');
 const model = tinyModelDir('tiny-cls').dir;
-const EXPECTED = [UsageError, InputError, ConfigError, TokenizerFileError];
+const EXPECTED = [UsageError, InputError, ConfigError, TokenizerFileError, TruncationError];
 
 interface Output {
   readonly code: number;
@@ -146,6 +151,62 @@ describe('fuzz: the command line', () => {
           const { code } = stdin
             ? await runCommand(command, args, texts.join('\n'))
             : await runCommand(command, [...args, ...(command === tokenizeCommand ? texts.slice(0, 1) : texts)]);
+          if (code !== 0) throw new Error(`exit code ${code} without an error`);
+        },
+      });
+      expect(summary.crashes).toBe(0);
+      expect(summary.succeeded).toBeGreaterThan(0);
+    },
+    FUZZ_TEST_TIMEOUT_MS,
+  );
+
+  /** The task commands, each with a tiny model of its kind and flags with odd values. */
+  const taskModels = {
+    mlm: tinyModelDir('tiny-mlm', [1, 4]).dir,
+    tok: tinyModelDir('tiny-tok', undefined, TINY_TOK_SPELLING).dir,
+    qa: tinyModelDir('tiny-qa', undefined, TINY_QA_SPELLING).dir,
+    nli: tinyModelDir('tiny-cls').dir,
+  };
+  relabel(taskModels.nli, ['contradiction', 'neutral', 'entailment', 'other']);
+  const number = fc.constantFrom('0', '1', '2', '-1', '0.5', '1e9', '384', '64');
+  const taskCase = fc.oneof(
+    fc.record({
+      command: fc.constant(fillMaskCommand),
+      argv: fc.tuple(fc.array(fc.oneof(text, fc.constant('<mask>')), { minLength: 1, maxLength: 4 }), fc.option(number)).map(([parts, topK]) => [
+        '--model', taskModels.mlm, ...(topK === null ? [] : ['--top-k', topK]), parts.join(''),
+      ]),
+    }),
+    fc.record({
+      command: fc.constant(nerCommand),
+      argv: fc.tuple(text, fc.constantFrom('none', 'simple', 'first', 'average', 'max', 'longest'), fc.option(text)).map(([words, strategy, ignore]) => [
+        '--model', taskModels.tok, '--aggregation-strategy', strategy, ...(ignore === null ? [] : ['--ignore-labels', ignore]), words,
+      ]),
+    }),
+    fc.record({
+      command: fc.constant(qaCommand),
+      argv: fc.tuple(text, text, fc.array(fc.tuple(fc.constantFrom('--top-k', '--max-answer-len', '--max-seq-len', '--doc-stride'), number), { maxLength: 3 }), fc.boolean()).map(
+        ([question, context, options, impossible]) => ['--model', taskModels.qa, '--question', question, '--context', context, ...options.flat(), ...(impossible ? ['--handle-impossible-answer'] : [])],
+      ),
+    }),
+    fc.record({
+      command: fc.constant(zeroShotCommand),
+      argv: fc.tuple(fc.array(fc.oneof(text, fc.constantFrom(',', ' , ', '')), { minLength: 1, maxLength: 3 }), fc.option(fc.oneof(text, fc.constantFrom('{}', '{} {}', 'no slot', 'It is {}.'))), fc.boolean(), text).map(
+        ([labels, template, multi, words]) => ['--model', taskModels.nli, '--labels', labels.join(','), ...(template === null ? [] : ['--hypothesis-template', template]), ...(multi ? ['--multi-label'] : []), words],
+      ),
+    }),
+  );
+
+  it(
+    'fill-mask, ner, qa and zero-shot with odd texts and flags: answers, or a typed error names the problem',
+    async () => {
+      const summary = await fuzz({
+        name: 'cli task commands',
+        runs: 120,
+        arbitrary: taskCase,
+        expected: EXPECTED,
+        limitMs: 10_000,
+        run: async ({ command, argv }) => {
+          const { code } = await runCommand(command, argv);
           if (code !== 0) throw new Error(`exit code ${code} without an error`);
         },
       });

@@ -43,7 +43,7 @@ describe('truncatedLengths', () => {
               outcome = (error as Error).name;
             }
             const label = `${strategy} ${first}+${second} → ${maxLength}`;
-            expect([label, outcome]).toEqual([label, expected ?? 'RangeError']);
+            expect([label, outcome]).toEqual([label, expected ?? 'TruncationError']);
           }
         }
       }
