@@ -30,6 +30,11 @@ export interface OpAttrs {
    * registry.ts.
    */
   attention: { readonly scale: number };
+  /**
+   * inputs [qkv, mask?]: multi-head self-attention over q, k and v packed side by side in
+   * qkv [batch, seq, 3·hidden], `heads` heads each → context [batch, seq, hidden]. A composite op.
+   */
+  qkvAttention: { readonly heads: number; readonly scale: number };
   /** inputs [x, weight, bias, residual?]: LayerNorm over the last axis of (x + residual). */
   layerNorm: { readonly eps: number };
   /**

@@ -21,6 +21,26 @@ export class Linear {
   }
 }
 
+/**
+ * Several nn.Linear layers over the same input, run as one: their weights (and biases) are stacked
+ * along the output axis at load, so one matrix product computes every layer's output, side by side
+ * on the last axis. The checkpoint keeps each layer under its own name and shape.
+ */
+export class StackedLinear {
+  readonly weight: Tensor; // [layers · out, in]
+  readonly bias: Tensor; // [layers · out]
+
+  constructor(params: ParameterStore, prefixes: readonly string[], inFeatures: number, outFeatures: number) {
+    this.weight = params.stacked(prefixes.map((p) => `${p}.weight`), [outFeatures, inFeatures]);
+    this.bias = params.stacked(prefixes.map((p) => `${p}.bias`), [outFeatures]);
+  }
+
+  /** [..., in] → [..., layers · out]: layer i's output in columns i·out … (i + 1)·out − 1. */
+  forward(x: Tensor): Tensor {
+    return ops.linear(x, this.weight, this.bias);
+  }
+}
+
 export class LayerNorm {
   readonly weight: Tensor;
   readonly bias: Tensor;

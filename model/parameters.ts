@@ -36,18 +36,43 @@ export class ParameterStore {
     const { key, tensor: stored } = this.host.lookup(name, shape);
     let t = this.uploaded.get(key);
     if (!t) {
-      t = this.upload(stored, shape);
+      t = this.upload([stored], shape);
       this.uploaded.set(key, t);
     }
     return t;
   }
 
-  private upload(stored: CheckpointTensor, shape: Shape): Tensor {
-    const { backend } = this;
-    if (backend.uploadFrom !== undefined && stored.readInto !== undefined) {
-      return Tensor.fromStorage(backend, backend.uploadFrom('float32', sizeOf(shape), stored.readInto.bind(stored)), shape, 'float32');
+  /**
+   * The parameters `names`, each of shape `shape`, stacked along the first axis into one tensor of
+   * [names.length · shape[0], ...] (e.g. query, key and value weights as one projection): uploaded
+   * once, each checkpoint tensor copied into its place, streamed where the checkpoint allows.
+   */
+  stacked(names: readonly string[], shape: Shape): Tensor {
+    const found = names.map((name) => this.host.lookup(name, shape));
+    const key = found.map((f) => f.key).join('+');
+    let t = this.uploaded.get(key);
+    if (!t) {
+      t = this.upload(found.map((f) => f.tensor), [names.length * shape[0], ...shape.slice(1)]);
+      this.uploaded.set(key, t);
     }
-    return tensor(stored.read(), shape, 'float32', backend);
+    return t;
+  }
+
+  /** One tensor of `shape` holding the checkpoint tensors `parts` one after another. */
+  private upload(parts: readonly CheckpointTensor[], shape: Shape): Tensor {
+    const { backend } = this;
+    const size = sizeOf(shape);
+    if (backend.uploadFrom !== undefined && parts.every((p) => p.readInto !== undefined)) {
+      const partBytes = (4 * size) / parts.length;
+      const storage = backend.uploadFrom('float32', size, (write) => {
+        parts.forEach((part, i) => part.readInto!((bytes, byteOffset) => write(bytes, i * partBytes + byteOffset)));
+      });
+      return Tensor.fromStorage(backend, storage, shape, 'float32');
+    }
+    if (parts.length === 1) return tensor(parts[0].read(), shape, 'float32', backend);
+    const data = new Float32Array(size);
+    parts.forEach((part, i) => data.set(part.read(), (i * size) / parts.length));
+    return tensor(data, shape, 'float32', backend);
   }
 
   unusedKeys(): string[] {

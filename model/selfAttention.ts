@@ -4,28 +4,31 @@
 import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
-import { Linear } from './nn.js';
+import { StackedLinear } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 
 export class RobertaSelfAttention {
-  readonly query: Linear;
-  readonly key: Linear;
-  readonly value: Linear;
+  /**
+   * HF's three nn.Linear layers `query`, `key` and `value`, which all read the same hidden states,
+   * stacked at load into one [3·hidden, hidden] projection: one matrix product gives q, k and v
+   * side by side, [batch, seq, 3·hidden].
+   */
+  readonly qkv: StackedLinear;
   private readonly heads: number;
   private readonly headSize: number;
 
   constructor(params: ParameterStore, prefix: string, config: RobertaConfig) {
     const h = config.hiddenSize;
-    this.query = new Linear(params, `${prefix}.query`, h, h);
-    this.key = new Linear(params, `${prefix}.key`, h, h);
-    this.value = new Linear(params, `${prefix}.value`, h, h);
+    this.qkv = new StackedLinear(params, [`${prefix}.query`, `${prefix}.key`, `${prefix}.value`], h, h);
     this.heads = config.numAttentionHeads;
     this.headSize = h / this.heads;
   }
 
-  /** [batch, seq, hidden] → [batch, heads, seq, d]: each head attends separately. */
-  private splitHeads(x: Tensor): Tensor {
-    const [batch, seq] = x.shape;
+  /** Part `part` (0 q, 1 k, 2 v) of qkv [batch, seq, 3·hidden] → [batch, heads, seq, d]: each head attends separately. */
+  private splitHeads(qkv: Tensor, part: number): Tensor {
+    const [batch, seq, width] = qkv.shape;
+    const hidden = width / 3;
+    const x = ops.slice(qkv, [0, 0, part * hidden], [batch, seq, hidden]);
     return ops.permute(ops.reshape(x, [batch, seq, this.heads, this.headSize]), [0, 2, 1, 3]);
   }
 
@@ -36,21 +39,18 @@ export class RobertaSelfAttention {
    */
   forward(hidden: Tensor, additiveMask: Tensor, outputAttentions = false): { context: Tensor; probs?: Tensor } {
     const [batch, seq, size] = hidden.shape;
-    const q = this.splitHeads(this.query.forward(hidden));
-    const k = this.splitHeads(this.key.forward(hidden));
-    const v = this.splitHeads(this.value.forward(hidden));
+    const qkv = this.qkv.forward(hidden);
     // softmax(q·kᵀ/√d + mask)·v. Without the scaling, dot products grow with d and saturate the softmax.
     const scale = 1 / Math.sqrt(this.headSize);
-    let context: Tensor; // [batch, heads, seq, d]
-    let probs: Tensor | undefined;
-    if (outputAttentions) {
-      const scores = ops.scale(ops.matmul(q, k, { transposeB: true }), scale); // [batch, heads, seq, seq]
-      probs = ops.softmax(scores, additiveMask);
-      context = ops.matmul(probs, v);
-    } else {
-      // The same in one op, which a backend may fuse without ever storing the [seq, seq] scores.
-      context = ops.attention(q, k, v, additiveMask, scale);
+    if (!outputAttentions) {
+      // The same in one op, which a backend may fuse, reading each head where it lies in qkv and
+      // writing the context in place, without ever storing the [seq, seq] scores.
+      return { context: ops.qkvAttention(qkv, additiveMask, this.heads, scale) };
     }
+    const [q, k, v] = [0, 1, 2].map((part) => this.splitHeads(qkv, part));
+    const scores = ops.scale(ops.matmul(q, k, { transposeB: true }), scale); // [batch, heads, seq, seq]
+    const probs = ops.softmax(scores, additiveMask);
+    const context = ops.matmul(probs, v); // [batch, heads, seq, d]
     return { context: ops.reshape(ops.permute(context, [0, 2, 1, 3]), [batch, seq, size]), probs };
   }
 }

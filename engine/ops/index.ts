@@ -2,7 +2,7 @@
 // arguments at the boundary, computes the output shape, and dispatches to the kernel registered
 // for the backend its inputs live on.
 
-export { attention } from './attention.js';
+export { attention, qkvAttention } from './attention.js';
 export { copyTo, scalar, tensor, zeros } from './creation.js';
 export { add, cast, div, equal, gelu, geluNew, mul, notEqual, relu, scale, sigmoid, sub, tanh, unary, unaryBackward } from './elementwise.js';
 export { concat, cumsum, gather, scatterAdd, select, slice, type GatherOptions } from './indexing.js';

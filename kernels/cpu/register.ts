@@ -3,7 +3,7 @@
 import { registerKernel } from '../../engine/registry.js';
 import { registerBackend } from '../../engine/select.js';
 import { argmax } from './argmax.js';
-import { attention } from './attention.js';
+import { attention, qkvAttention } from './attention.js';
 import { CpuBackend } from './backend.js';
 import { binary } from './binary.js';
 import { cast } from './cast.js';
@@ -31,6 +31,7 @@ registerKernel('cpu', 'scale', scale);
 registerKernel('cpu', 'unary', unary);
 registerKernel('cpu', 'softmax', softmax);
 registerKernel('cpu', 'attention', attention);
+registerKernel('cpu', 'qkvAttention', qkvAttention);
 registerKernel('cpu', 'layerNorm', layerNorm);
 registerKernel('cpu', 'gather', gather);
 registerKernel('cpu', 'permute', permute);

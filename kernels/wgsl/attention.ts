@@ -4,11 +4,13 @@
 //             tensor: [Sq, Sk] scores and probabilities per head go through memory twice each
 // Both are kept: `separate` is what the fused kernel is measured and tested against, and it takes
 // the heads the fused kernel does not: wider than MAX_FUSED_HEAD, or empty (D or Dv = 0).
+// `qkvAttention` is the same kernel reading its heads in place from the packed projection; its
+// separate version copies them out (and the context back) around the separate kernels.
 
 /// <reference types="@webgpu/types" />
 
 import type { OutputSpec, TensorInfo } from '../../engine/backend.js';
-import { broadcastStrides, sizeOf } from '../../engine/shape.js';
+import { broadcastStrides, sizeOf, stridesOf } from '../../engine/shape.js';
 import { attentionKey, attentionTileBytes, attentionWgsl, type AttentionVariant } from './attention.wgsl.js';
 import type { WebGpuBackend } from './backend.js';
 import { lineGrid } from './grid.js';
@@ -17,6 +19,7 @@ import { stridedLayout } from './layout.js';
 import { scale as scaleKernel } from './map.js';
 import { matmul } from './matmul.js';
 import { softmax } from './softmax.js';
+import { recordCopy } from './stridedCopy.js';
 import { Uniforms } from './uniforms.js';
 
 export type AttentionVersion = 'fused' | 'separate';
@@ -32,11 +35,37 @@ export const MAX_FUSED_HEAD = 256;
 
 type Inputs = readonly TensorInfo<GPUBuffer>[];
 
-function recordFused(backend: WebGpuBackend, [q, k, v, mask]: Inputs, scale: number, out: OutputSpec): GPUBuffer {
-  const rank = q.shape.length;
-  const [sq, d] = q.shape.slice(-2);
-  const [sk, dv] = v.shape.slice(-2);
-  const batches = sizeOf(q.shape.slice(0, -2));
+/** Where one operand's rows lie (the shader's `Rows`): row r of head h of batch b starts at start + b·batch + h·head + r·row. */
+interface RowLayout {
+  readonly start: number;
+  readonly batch: number;
+  readonly head: number;
+  readonly row: number;
+}
+
+/** The rows of a contiguous [..., S, n] array, its batch axes flattened (one "head" per batch). */
+const contiguous = (s: number, n: number): RowLayout => ({ start: 0, batch: s * n, head: 0, row: n });
+
+/** One attention problem as the fused kernel sees it. */
+interface Heads {
+  /** The scores' shape [..., Sq, Sk]; the flat batch axes index batch · heads. */
+  readonly scoresShape: readonly number[];
+  readonly heads: number;
+  readonly d: number;
+  readonly dv: number;
+  readonly q: RowLayout;
+  readonly k: RowLayout;
+  readonly v: RowLayout;
+  readonly context: RowLayout;
+}
+
+const rowsOf = ({ start, batch, head, row }: RowLayout) => [start, batch, head, row] as const;
+
+function recordFused(backend: WebGpuBackend, problem: Heads, [q, k, v]: readonly GPUBuffer[], mask: TensorInfo<GPUBuffer> | undefined, scale: number, out: OutputSpec): GPUBuffer {
+  const { scoresShape, d, dv } = problem;
+  const rank = scoresShape.length;
+  const [sq, sk] = scoresShape.slice(-2);
+  const batches = sizeOf(scoresShape.slice(0, -2));
   // Fewer keys per tile where the tiles would not fit workgroup memory; the 16 KiB every device
   // has holds 8 keys of the widest heads.
   const memory = backend.device.limits.maxComputeWorkgroupStorageSize;
@@ -44,13 +73,14 @@ function recordFused(backend: WebGpuBackend, [q, k, v, mask]: Inputs, scale: num
   const keys = Math.min(attentionKeys, Math.floor(memory / attentionTileBytes(1, d, dv)));
   const variant: AttentionVariant = { rows, keys, d, dv, masked: mask !== undefined };
   const blocks = Math.ceil(sq / variant.rows);
-  const scoresShape = [...q.shape.slice(0, -1), sk];
   const maskStrides = mask ? broadcastStrides(mask.shape, scoresShape) : new Array<number>(rank).fill(0);
   const maskRows = stridedLayout('attention', scoresShape.slice(0, -1), maskStrides.slice(0, -1));
-  const uniforms = new Uniforms().strided(maskRows).u32(batches * blocks).u32(blocks).u32(sq).u32(sk).u32(maskStrides[rank - 1]).f32(scale);
+  const uniforms = new Uniforms().strided(maskRows);
+  for (const layout of [problem.q, problem.k, problem.v, problem.context]) uniforms.u32x4(rowsOf(layout));
+  uniforms.u32(problem.heads).u32(batches * blocks).u32(blocks).u32(sq).u32(sk).u32(maskStrides[rank - 1]).f32(scale);
   const context = backend.output(out);
   const key = attentionKey(variant);
-  const buffers = [q.storage, k.storage, v.storage, ...(mask ? [mask.storage] : []), context];
+  const buffers = [q, k, v, ...(mask ? [mask.storage] : []), context];
   backend.dispatch(key, backend.pipeline(key, () => attentionWgsl(variant)), uniforms, buffers, lineGrid(batches * blocks, 1));
   return context;
 }
@@ -70,10 +100,43 @@ function recordSeparate(backend: WebGpuBackend, [q, k, v, mask]: Inputs, scale: 
   return context;
 }
 
-export const attention: WebGpuKernel<'attention'> = (backend, inputs, { scale }, [out]) => {
-  const d = inputs[0].shape[inputs[0].shape.length - 1];
-  const dv = inputs[2].shape[inputs[2].shape.length - 1];
+/** Whether the fused kernel takes heads of sizes d (q, k) and dv (v). */
+function fuses(backend: WebGpuBackend, d: number, dv: number): boolean {
   const fits = (n: number) => n >= 1 && n <= MAX_FUSED_HEAD;
-  const fused = backend.attentionVersion === 'fused' && fits(d) && fits(dv);
-  return [fused ? recordFused(backend, inputs, scale, out) : recordSeparate(backend, inputs, scale, out)];
+  return backend.attentionVersion === 'fused' && fits(d) && fits(dv);
+}
+
+export const attention: WebGpuKernel<'attention'> = (backend, inputs, { scale }, [out]) => {
+  const [q, k, v, mask] = inputs;
+  const [sq, d] = q.shape.slice(-2);
+  const [sk, dv] = v.shape.slice(-2);
+  if (!fuses(backend, d, dv)) return [recordSeparate(backend, inputs, scale, out)];
+  const problem: Heads = { scoresShape: [...q.shape.slice(0, -1), sk], heads: 1, d, dv, q: contiguous(sq, d), k: contiguous(sk, d), v: contiguous(sk, dv), context: contiguous(sq, dv) };
+  return [recordFused(backend, problem, [q.storage, k.storage, v.storage], mask, scale, out)];
+};
+
+export const qkvAttention: WebGpuKernel<'qkvAttention'> = (backend, [qkv, mask], { heads, scale }, [out]) => {
+  const [batch, seq, width] = qkv.shape;
+  const hidden = width / 3;
+  const d = hidden / heads;
+  if (fuses(backend, d, d)) {
+    // Head h of q is columns h·d… of the first third of each token's row, of k the second, of v the third.
+    const packed = (part: number): RowLayout => ({ start: part * hidden, batch: seq * width, head: d, row: width });
+    const problem: Heads = { scoresShape: [batch, heads, seq, seq], heads, d, dv: d, q: packed(0), k: packed(1), v: packed(2), context: { start: 0, batch: seq * hidden, head: d, row: hidden } };
+    return [recordFused(backend, problem, [qkv.storage, qkv.storage, qkv.storage], mask, scale, out)];
+  }
+  // The separate kernels need each of q, k and v as [batch, heads, seq, d]: one strided copy each, and one back.
+  const headsShape = [batch, heads, seq, d];
+  const spec: OutputSpec = { shape: headsShape, dtype: 'float32', size: sizeOf(headsShape) };
+  const [q, k, v] = [0, 1, 2].map((part): TensorInfo<GPUBuffer> => {
+    const storage = backend.output(spec);
+    recordCopy(backend, 'qkvAttention', stridedLayout('qkvAttention', headsShape, [seq * width, d, width, 1]), qkv.storage, storage, { source: part * hidden, destination: 0 });
+    return { storage, ...spec };
+  });
+  const context = recordSeparate(backend, mask ? [q, k, v, mask] : [q, k, v], scale, spec);
+  for (const t of [q, k, v]) backend.free(t.storage);
+  const merged = backend.output(out);
+  recordCopy(backend, 'qkvAttention', stridedLayout('qkvAttention', headsShape, stridesOf(headsShape), [seq * hidden, d, hidden, 1]), context, merged, { source: 0, destination: 0 });
+  backend.free(context);
+  return [merged];
 };

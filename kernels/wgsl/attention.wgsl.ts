@@ -26,6 +26,13 @@
 // weighted as ties (1 each), which is the uniform average the separate path gives a row of −∞.
 // `finite` says which case a row is in; the tile bringing its first finite score discards what
 // the −∞ keys had contributed.
+//
+// Where the heads lie. Each of q, k, v and the output is read or written through a `Rows` layout:
+// row r of head h of batch b starts at element start + b·batch + h·head + r·row. Contiguous
+// [..., S, D] arrays are one head per batch; the packed [batch, seq, 3·hidden] projection of
+// `qkvAttention` gives each head's rows of q, k and v where they lie (one buffer, bound three
+// times), and the context is written straight into [batch, seq, hidden]. Every start and stride is
+// a multiple of D (or Dv), so where D is a multiple of 4 every row starts on a vec4 boundary.
 
 import { stridedWgsl } from './common.wgsl.js';
 
@@ -78,9 +85,22 @@ const eachQuad = (n: number, f: (c: number) => string, separator: string): strin
 export const attentionWgsl = ({ rows, keys, d, dv, masked }: AttentionVariant) => /* wgsl */ `
 ${stridedWgsl}
 
+struct Rows {
+  start: u32,
+  batch: u32,
+  head: u32,
+  row: u32,
+}
+
 struct Params {
   // The score rows [..., Sq]; stridesA: where each row's mask starts.
   maskRows: Strided,
+  q: Rows,
+  k: Rows,
+  v: Rows,
+  context: Rows,
+  // How many heads a batch has: the flat batch·head index splits into the two by it.
+  heads: u32,
   // Workgroups with work: batch·heads × query blocks (the grid may have a few more).
   workgroups: u32,
   blocks: u32,
@@ -119,6 +139,10 @@ ${quadLoader('K', 'k', d)}
 ${quadLoader('V', 'v', dv)}
 ${quadStorer(dv)}
 
+fn rowStart(rows: Rows, bh: u32, r: u32) -> u32 {
+  return rows.start + (bh / params.heads) * rows.batch + (bh % params.heads) * rows.head + r * rows.row;
+}
+
 fn maskAt(maskStart: u32, key: u32) -> f32 {
   ${masked ? 'return mask[maskStart + key * params.maskStride];' : 'return 0.0;'}
 }
@@ -137,10 +161,11 @@ fn main(
   let i = (flat % params.blocks) * ROWS + t;
   // Invocations past the last query row still load tiles and meet the barriers; they work on a
   // copy of the last row (so every read is in bounds) and write nothing.
-  let row = bh * params.Sq + min(i, params.Sq - 1u);
-  let maskStart = ${masked ? 'stridedOffsets(params.maskRows, row).x' : '0u'};
+  let qi = min(i, params.Sq - 1u);
+  let maskStart = ${masked ? 'stridedOffsets(params.maskRows, bh * params.Sq + qi).x' : '0u'};
+  let qStart = rowStart(params.q, bh, qi);
 
-  ${eachQuad(d, (c) => `let q${c} = loadQ(row * D, ${c}u);`, '\n  ')}
+  ${eachQuad(d, (c) => `let q${c} = loadQ(qStart, ${c}u);`, '\n  ')}
   var m = LOWEST;
   var l = 0.0;
   var finite = false;
@@ -150,10 +175,10 @@ fn main(
   for (var j0 = 0u; j0 < params.Sk; j0 += KEYS) {
     let n = min(KEYS, params.Sk - j0);
     for (var e = t; e < n * D4; e += ROWS) {
-      kTile[e] = loadK((bh * params.Sk + j0 + e / D4) * D, e % D4);
+      kTile[e] = loadK(rowStart(params.k, bh, j0 + e / D4), e % D4);
     }
     for (var e = t; e < n * DV4; e += ROWS) {
-      vTile[e] = loadV((bh * params.Sk + j0 + e / DV4) * DV, e % DV4);
+      vTile[e] = loadV(rowStart(params.v, bh, j0 + e / DV4), e % DV4);
     }
     workgroupBarrier();
 
@@ -182,7 +207,8 @@ fn main(
 
   if (i < params.Sq) {
     // l = 0 only when there are no keys: then the context is an empty sum, 0.
-    ${eachQuad(dv, (c) => `storeContext(row * DV, ${c}u, select(acc${c} / l, vec4<f32>(), l == 0.0));`, '\n    ')}
+    let contextStart = rowStart(params.context, bh, i);
+    ${eachQuad(dv, (c) => `storeContext(contextStart, ${c}u, select(acc${c} / l, vec4<f32>(), l == 0.0));`, '\n    ')}
   }
 }
 `;

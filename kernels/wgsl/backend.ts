@@ -102,6 +102,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   private uncaptured: GPUError[] = [];
   private lost: string | null = null;
   private disposed = false;
+  private dispatches = 0;
 
   constructor(
     readonly device: GPUDevice,
@@ -261,10 +262,16 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     pass.setPipeline(compiled.pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+    this.dispatches++;
     if (this.debug) {
       this.submit();
       this.watch(`running kernel "${label}"`, this.device.popErrorScope());
     }
+  }
+
+  /** Dispatches recorded since the backend was made: what a forward costs in kernels, for tests and benchmarks. */
+  get dispatchCount(): number {
+    return this.dispatches;
   }
 
   /** Records a plain copy of `bytes` bytes (a cast to the same dtype). */

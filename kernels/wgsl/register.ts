@@ -4,7 +4,7 @@
 import { registerKernel } from '../../engine/registry.js';
 import { registerBackend } from '../../engine/select.js';
 import { environment } from '../../platform/host.js';
-import { attention } from './attention.js';
+import { attention, qkvAttention } from './attention.js';
 import { binary } from './binary.js';
 import { createWebGpuBackend } from './create.js';
 import { cumsum } from './cumsum.js';
@@ -34,6 +34,7 @@ registerKernel('webgpu', 'scale', scale);
 registerKernel('webgpu', 'unary', unary);
 registerKernel('webgpu', 'softmax', softmax);
 registerKernel('webgpu', 'attention', attention);
+registerKernel('webgpu', 'qkvAttention', qkvAttention);
 registerKernel('webgpu', 'layerNorm', layerNorm);
 registerKernel('webgpu', 'gather', gather);
 registerKernel('webgpu', 'permute', permute);

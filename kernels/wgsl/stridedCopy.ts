@@ -10,7 +10,8 @@ import { stridedLayout, type StridedLayout } from './layout.js';
 import { COPY_WORKGROUP, stridedCopyWgsl } from './stridedCopy.wgsl.js';
 import { Uniforms } from './uniforms.js';
 
-function recordCopy(backend: WebGpuBackend, op: string, layout: StridedLayout, source: GPUBuffer, destination: GPUBuffer, starts: { source: number; destination: number }): void {
+/** Records destination[starts.destination + offsetB(i)] = source[starts.source + offsetA(i)] over the layout's shape. */
+export function recordCopy(backend: WebGpuBackend, op: string, layout: StridedLayout, source: GPUBuffer, destination: GPUBuffer, starts: { source: number; destination: number }): void {
   const count = sizeOf(layout.shape);
   const pipeline = backend.pipeline('stridedCopy', stridedCopyWgsl);
   const uniforms = new Uniforms().strided(layout).u32(count).u32(starts.source).u32(starts.destination);

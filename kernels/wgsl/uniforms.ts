@@ -1,7 +1,7 @@
 // Packing a kernel's parameters into the bytes of its WGSL uniform struct. Fields are appended in
 // the struct's declaration order; the packer applies WGSL's alignment rules for the only shapes
-// our structs use: 4-byte scalars, and the `Strided` struct (16-byte aligned, 112 bytes) declared
-// in common.wgsl.ts.
+// our structs use: 4-byte scalars, structs of four u32s (16 bytes), and the `Strided` struct
+// (16-byte aligned, 112 bytes) declared in common.wgsl.ts.
 
 import { MAX_RANK, type StridedLayout } from './layout.js';
 
@@ -17,8 +17,7 @@ export class Uniforms {
   }
 
   u32(value: number): this {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new Error(`uniform u32 out of range: ${value}`);
-    this.view.setUint32(this.claim(4, 4), value, true);
+    this.setU32(this.claim(4, 4), value);
     return this;
   }
 
@@ -37,9 +36,21 @@ export class Uniforms {
     return this;
   }
 
+  /** A struct of four u32s (attention's `Rows`): struct members of uniform structs start on a 16-byte row. */
+  u32x4(values: readonly [number, number, number, number]): this {
+    const start = this.claim(ROW, ROW);
+    values.forEach((value, i) => this.setU32(start + 4 * i, value));
+    return this;
+  }
+
   /** The packed struct, padded to whole rows. */
   bytes(): Uint8Array {
     return new Uint8Array(this.view.buffer, 0, Math.max(ROW, Math.ceil(this.offset / ROW) * ROW));
+  }
+
+  private setU32(at: number, value: number): void {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new Error(`uniform u32 out of range: ${value}`);
+    this.view.setUint32(at, value, true);
   }
 
   private claim(align: number, size: number): number {

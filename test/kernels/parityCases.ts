@@ -242,6 +242,31 @@ const attentionCases: ParityCase[] = [
   attentionCase('(RoBERTa-base: 12 heads of 64, 128 tokens) + padding mask', heads(1, 12, 128, 64), 1 / 8, () => paddingMask(128, [27])),
 ];
 
+/**
+ * Multi-head self-attention over a packed projection [batch, seq, 3·heads·d]: backends with a
+ * kernel read the heads in place; the others run the composition (slices, copies, attention).
+ */
+function qkvAttentionCase(detail: string, [batch, seq, heads, d]: readonly number[], scale: number, mask?: (r: Random) => HostTensor): ParityCase {
+  const shape = [batch, seq, 3 * heads * d];
+  return {
+    name: `qkvAttention qkv ${fmt(shape)}, ${heads} head${heads === 1 ? '' : 's'} of ${d}${detail ? ` ${detail}` : ''}`,
+    op: 'qkvAttention',
+    inputs: (r) => [floats(r, shape), ...(mask ? [mask(r)] : [])],
+    run: ([qkv, tmask]) => ops.qkvAttention(qkv, tmask, heads, scale),
+  };
+}
+
+const qkvAttentionCases: ParityCase[] = [
+  qkvAttentionCase('(no mask)', [2, 5, 3, 4], 0.5),
+  qkvAttentionCase('(one head, one token) + mask', [2, 1, 1, 8], 1 / Math.sqrt(8), () => paddingMask(1, [0, 1])),
+  qkvAttentionCase('(d = 1) + padding mask', [2, 9, 2, 1], 1, () => paddingMask(9, [0, 4])),
+  qkvAttentionCase('(d = 9, S = 129) + padding mask, sequence 1 fully masked', [2, 129, 3, 9], 1 / 3, () => paddingMask(129, [40, 129])),
+  qkvAttentionCase('+ mask [2,1,1,7] of −∞ (sequence 1 fully masked)', [2, 7, 3, 5], 0.5, () => attentionMask(-Infinity)),
+  qkvAttentionCase('+ a mask per head and query row [1,2,7,7]', [1, 7, 2, 6], 0.5, (r) => picked(r, [1, 2, 7, 7], [0, 0, FLOAT32_MIN, -Infinity])),
+  qkvAttentionCase('(d = 300, wider than a fused head)', [1, 5, 1, 300], 1 / Math.sqrt(300)),
+  qkvAttentionCase('(RoBERTa-base: 12 heads of 64, 128 tokens) + padding mask', [1, 128, 12, 64], 1 / 8, () => paddingMask(128, [27])),
+];
+
 // ---- layerNorm ------------------------------------------------------------------------------
 
 function layerNormCase(detail: string, shape: Shape, withResidual: boolean, eps = 1e-5, center = 0, spread = 1): ParityCase {
@@ -485,6 +510,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
   ...unaryCases,
   ...softmaxCases,
   ...attentionCases,
+  ...qkvAttentionCases,
   ...layerNormCases,
   ...gatherCases,
   ...permuteCases,

@@ -185,3 +185,59 @@ describe('attention as a composite op', () => {
     for (const t of [...inputs, out, reference]) t.dispose();
   });
 });
+
+describe('qkvAttention', () => {
+  // A CPU backend under another name without the qkvAttention kernel: the op runs its composition there.
+  const name = 'qkvComposite' as BackendName;
+  const composite = new CpuBackend();
+  Object.defineProperty(composite, 'name', { value: name });
+  for (const op of registeredOps('cpu')) if (op !== 'qkvAttention') registerKernel(name, op, getKernel('cpu', op));
+
+  /** Heads split out of qkv by hand (slice → [batch, heads, seq, d]), attention, heads merged back. */
+  function byHand(qkv: Tensor, mask: Tensor | undefined, heads: number, scale: number): Tensor {
+    return tidy(() => {
+      const [batch, seq, width] = qkv.shape;
+      const hidden = width / 3;
+      const split = (part: number) => ops.permute(ops.reshape(ops.slice(qkv, [0, 0, part * hidden], [batch, seq, hidden]), [batch, seq, heads, hidden / heads]), [0, 2, 1, 3]);
+      const context = ops.attention(split(0), split(1), split(2), mask, scale);
+      return ops.reshape(ops.permute(context, [0, 2, 1, 3]), [batch, seq, hidden]);
+    });
+  }
+
+  const QKV_CASES: [string, Shape, number, ReturnType<typeof padding> | undefined][] = [
+    ['3 heads of 5, no mask', [2, 7, 45], 3, undefined],
+    ['2 heads of 8, a padding mask with one sequence fully masked', [2, 9, 48], 2, padding(9, [3, 9])],
+    ['12 heads of 4, 33 tokens, padding', [1, 33, 144], 12, padding(33, [5])],
+  ];
+
+  it.each(QKV_CASES)('%s: the kernel and the composition equal splitting heads, attention and merging them, bit for bit', async (_, shape, heads, mask) => {
+    const qkvValues = random.floats(count(shape), -2, 2);
+    for (const backend of [undefined, composite]) {
+      const qkv = ops.tensor(qkvValues.slice(), shape, 'float32', backend);
+      const m = mask && ops.tensor(Float32Array.from(mask.values), mask.shape, 'float32', backend);
+      const [tensorsBefore, buffersBefore] = [liveCounts().tensors, qkv.backend.memory().buffers];
+      const out = ops.qkvAttention(qkv, m, heads, 0.25);
+      // The composition frees its slices, heads and context: only the output is new.
+      expect([liveCounts().tensors, qkv.backend.memory().buffers]).toEqual([tensorsBefore + 1, buffersBefore + 1]);
+      const reference = byHand(qkv, m, heads, 0.25);
+      expect(out.shape).toEqual([shape[0], shape[1], shape[2] / 3]);
+      expect(Array.from(await out.data())).toEqual(Array.from(await reference.data()));
+      for (const t of [qkv, m, out, reference]) t?.dispose();
+    }
+    expect(hasKernel('cpu', 'qkvAttention')).toBe(true);
+    expect(hasKernel(name, 'qkvAttention')).toBe(false);
+  });
+
+  it('refuses operands that do not fit, naming the shapes', () => {
+    tidy(() => {
+      const t = (shape: Shape) => ops.tensor(new Float32Array(count(shape)), shape);
+      const qkv = t([2, 5, 24]);
+      expect(() => ops.qkvAttention(t([5, 24]), undefined, 2, 1)).toThrow('qkvAttention: qkv must have rank 3, got [5,24]');
+      expect(() => ops.qkvAttention(qkv, undefined, 5, 1)).toThrow("qkvAttention: qkv's last axis must hold q, k and v of 5 equal heads each (a multiple of 3·5): qkv is [2,5,24]");
+      expect(() => ops.qkvAttention(qkv, undefined, 0, 1)).toThrow('qkvAttention: heads must be a positive integer, got 0');
+      expect(() => ops.qkvAttention(qkv, undefined, 2, Infinity)).toThrow('qkvAttention: scale must be a finite number, got Infinity');
+      expect(() => ops.qkvAttention(qkv, t([2, 1, 5, 6]), 2, 1)).toThrow('qkvAttention: shapes cannot be broadcast: scores is [2,2,5,5], mask is [2,1,5,6]');
+      expect(() => ops.qkvAttention(qkv, t([2, 2, 2, 5, 5]), 2, 1)).toThrow('qkvAttention: mask must broadcast to the scores [2,2,5,5] without growing them: mask is [2,2,2,5,5]');
+    });
+  });
+});

@@ -11,7 +11,7 @@ import { createWebGpuBackend } from '../../../kernels/wgsl/create.js';
 import type { TuningName } from '../../../kernels/wgsl/tuning.js';
 import { PARITY_CASES, runParityCase } from '../kernelParity.js';
 
-const ATTENTION_CASES = PARITY_CASES.filter((c) => c.op === 'attention');
+const ATTENTION_CASES = PARITY_CASES.filter((c) => c.op === 'attention' || c.op === 'qkvAttention');
 const TUNINGS: readonly TuningName[] = ['software', 'hardware'];
 
 let cpu: Backend;
