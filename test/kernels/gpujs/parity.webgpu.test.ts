@@ -5,6 +5,7 @@
 import '../../../index.js';
 import '../../../kernels/gpujs/register.js';
 import { createGpujsBackend } from '../../../kernels/gpujs/backend.js';
+import { TRAINING_OPS } from '../../../train/trainingOps.js';
 import { describeKernelParity } from '../kernelParity.js';
 
-describeKernelParity('gpujs (webgpu)', () => createGpujsBackend({ mode: 'webgpu' }));
+describeKernelParity('gpujs (webgpu)', () => createGpujsBackend({ mode: 'webgpu' }), { lacking: TRAINING_OPS }); // gpu.js does not train: see kernels/gpujs/README.md
