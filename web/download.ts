@@ -1,8 +1,8 @@
 // Fetching one file of a model folder in a browser: from Cache Storage when an earlier visit kept
 // it (as transformers.js does), else over the network, streamed into one buffer of the announced
-// size — never `arrayBuffer()` next to a copy — with progress on every chunk. Only a complete,
-// checked file is kept in the cache; so is the answer "no such file", so that a second visit
-// needs no network even for the optional files a model lacks.
+// size — never `arrayBuffer()` next to a copy — with progress on every chunk, and into the cache
+// at the same time. The answer "no such file" is kept too, so that a second visit needs no
+// network even for the optional files a model lacks.
 //
 // Errors say what happened in the words the Node loader uses: a Hub repo's answers go through
 // hub/errors.ts (which of repo, revision or file is missing; token hints), a plain folder's name
@@ -64,9 +64,15 @@ export async function downloadFile(folder: RemoteFolder, name: string): Promise<
         `is ${folder.base} the folder that holds the model's files?`,
     );
   }
-  const bytes = await readBody(response, url, folder, name);
-  await cache?.put(url, new Response(bytes, { headers: { 'content-type': type || 'application/octet-stream', 'content-length': String(bytes.byteLength) } }));
-  return bytes;
+  if (!cache || !response.body) return readBody(response, url, folder, name);
+  // One stream read twice, chunk by chunk: into the cache and into our buffer, with no copy of the
+  // whole file between them. A body that fails midway fails the put too, so nothing partial is kept.
+  // The read's error is the one to report; a put that fails alone (storage quota) costs only the
+  // next visit a download, so the load goes on.
+  const [forCache, forUs] = response.body.tee();
+  const [, read] = await Promise.allSettled([cache.put(url, new Response(forCache, response)), readBody(new Response(forUs, response), url, folder, name)]);
+  if (read.status === 'rejected') throw read.reason;
+  return read.value;
 }
 
 /** Reads a body chunk by chunk into one buffer of the announced length, reporting progress; a short body is an error. */

@@ -149,4 +149,11 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
       await expect(load(id, options)).rejects.toThrow(message);
     });
   }
+
+  it('keeps nothing of a cut-off download in Cache Storage (its config.json, complete, is kept)', async () => {
+    await expect(load(`${page.server.url}/cut`)).rejects.toThrow(/the download ended after/);
+    const kept = await page.run<string[]>(`return (await (await caches.open('roberta-ts-models')).keys()).map((r) => new URL(r.url).pathname);`);
+    expect(kept).toContain('/cut/config.json');
+    expect(kept).not.toContain('/cut/model.safetensors');
+  });
 });
