@@ -19,7 +19,7 @@ export function parseArgs(argv: readonly string[], specs: Readonly<Record<string
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const spec = specs[name];
-    if (!spec) throw new UsageError(`unknown option --${name}`);
+    if (!spec) throw new UsageError(`unknown option ${JSON.stringify(`--${name}`)}`);
     if (spec.type === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       flags[name] = true;
@@ -29,7 +29,7 @@ export function parseArgs(argv: readonly string[], specs: Readonly<Record<string
     if (raw === undefined) throw new UsageError(`--${name} needs a value`);
     if (spec.type === 'number') {
       const value = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got "${raw}"`);
+      if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got ${JSON.stringify(raw)}`);
       flags[name] = value;
     } else {
       flags[name] = raw;

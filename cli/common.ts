@@ -17,7 +17,7 @@ export function backendPreference(args: ParsedArgs, fallback: BackendPreference 
   if (value === undefined) return fallback;
   const known = ['auto', ...registeredBackends()];
   if (typeof value !== 'string' || !known.includes(value)) {
-    throw new UsageError(`--backend must be one of ${known.join(', ')}, got "${String(value)}"`);
+    throw new UsageError(`--backend must be one of ${known.join(', ')}, got ${JSON.stringify(value)}`);
   }
   return value as BackendPreference;
 }

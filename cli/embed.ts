@@ -25,7 +25,7 @@ export const embedCommand: CliCommand = {
   },
   async run(args, io) {
     const pooling = args.flags.pooling ?? 'mean';
-    if (!POOLINGS.includes(pooling as (typeof POOLINGS)[number])) throw new UsageError(`--pooling must be one of ${POOLINGS.join(', ')}, got "${String(pooling)}"`);
+    if (!POOLINGS.includes(pooling as (typeof POOLINGS)[number])) throw new UsageError(`--pooling must be one of ${POOLINGS.join(', ')}, got ${JSON.stringify(pooling)}`);
     const backend = backendPreference(args);
     const texts = await readTexts(args, io);
     const dir = await resolveModel(args, io);

@@ -24,7 +24,7 @@ export const nerCommand: CliCommand = {
   async run(args, io) {
     const strategy = optionalString(args, 'aggregation-strategy') ?? 'none';
     if (!(AGGREGATION_STRATEGIES as readonly string[]).includes(strategy)) {
-      throw new UsageError(`--aggregation-strategy must be one of ${AGGREGATION_STRATEGIES.join(', ')}, got "${strategy}"`);
+      throw new UsageError(`--aggregation-strategy must be one of ${AGGREGATION_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
     }
     const ignoreLabels = (optionalString(args, 'ignore-labels') ?? 'O').split(',').filter((l) => l.length > 0);
     const backend = backendPreference(args);

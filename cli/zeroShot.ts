@@ -25,7 +25,7 @@ export const zeroShotCommand: CliCommand = {
     const labels = requireString(args, 'labels');
     if (labels.split(',').every((l) => l.trim() === '')) throw new UsageError('--labels needs at least one label');
     const template = optionalString(args, 'hypothesis-template') ?? 'This example is {}.';
-    if (!template.includes('{}')) throw new UsageError(`--hypothesis-template needs {} where the label goes, got "${template}"`);
+    if (!template.includes('{}')) throw new UsageError(`--hypothesis-template needs {} where the label goes, got ${JSON.stringify(template)}`);
     const backend = backendPreference(args);
     const texts = await readTexts(args, io);
     const dir = await resolveModel(args, io);

@@ -96,7 +96,7 @@ describe('roberta forward', () => {
     expect(missing.stderr).toContain('Usage:');
     const unknown = await runCli(['forward', '--nope']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown option --nope');
+    expect(unknown.stderr).toContain('unknown option "--nope"');
     const backend = await runCli(['forward', '--model', fixtureDir('tiny'), '--inputs', 'x', '--out', 'y', '--backend', 'tpu']);
     expect(backend.code).toBe(2);
     expect(backend.stderr).toMatch(/--backend must be one of auto, .*cpu.*, got "tpu"/);
