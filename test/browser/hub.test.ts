@@ -1,7 +1,7 @@
 // Loading in the browser through a stand-in Hub (test/hub/fakeHub.ts behind a CORS front): a Hub
 // id resolves to `{endpoint}/{id}/resolve/{revision}/{file}` as in Node, downloads report their
-// progress, the model matches Hugging Face, and a second load comes from Cache Storage without a
-// single request. Then every kind of bad source gets its one clear message: a missing repo, a
+// progress, the model matches Hugging Face in each weights format (safetensors, sharded safetensors,
+// pytorch_model.bin), and a second load comes from Cache Storage without a single request. Then every kind of bad source gets its one clear message: a missing repo, a
 // folder without the model, a server without CORS, an HTML page instead of a file, a cut-off body.
 
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,10 @@ import type { ServerResponse } from 'node:http';
 import { fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff } from '../model/fixtureModels.js';
 import { FakeHub, readFixture, type RepoFile } from '../hub/fakeHub.js';
 import { tinyModelDir } from '../pipelines/tinyModelDir.js';
+import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
+import { encodeSafetensors } from '../../model/weights/safetensorsWriter.js';
+import type { HostTensor } from '../../model/weights/hostTensor.js';
+import { torchSaveFloat32 } from '../model/weights/torchWriter.js';
 import { CorsProxy } from './corsProxy.js';
 import { TestPage } from './page.js';
 
@@ -31,6 +35,32 @@ const textModelFiles: Record<string, RepoFile> = Object.fromEntries(
   ['config.json', 'model.safetensors', 'vocab.json', 'merges.txt'].map((file) => [file, { content: readFileSync(join(TEXT_MODEL.dir, file)) }]),
 );
 
+/** tiny-mlm's weights in the two other formats a folder may hold: pytorch_model.bin, and safetensors in two shards. */
+const MLM = fixtureDir('tiny-mlm');
+const MLM_WEIGHTS = safetensorsTensors(parseSafetensors(readFileSync(join(MLM, 'model.safetensors')), 'tiny-mlm'));
+const shard = (entries: Array<[string, HostTensor]>) => encodeSafetensors(Object.fromEntries(entries.map(([k, t]) => [k, { dtype: 'F32' as const, shape: t.shape, data: t.data }])));
+const half = Math.ceil(MLM_WEIGHTS.size / 2);
+const shards = [shard([...MLM_WEIGHTS].slice(0, half)), shard([...MLM_WEIGHTS].slice(half))];
+const shardNames = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors'];
+const weightMap = Object.fromEntries([...MLM_WEIGHTS.keys()].map((key, i) => [key, shardNames[i < half ? 0 : 1]]));
+const mlmConfig = { content: readFileSync(join(MLM, 'config.json')) };
+const mlmRepos: Record<string, Record<string, RepoFile>> = {
+  'org/tiny-mlm-bin': {
+    'config.json': mlmConfig,
+    // save_pretrained's .bin keeps the tied decoder as views of the embeddings' storage.
+    'pytorch_model.bin': {
+      content: torchSaveFloat32(MLM_WEIGHTS, { 'lm_head.decoder.weight': 'roberta.embeddings.word_embeddings.weight', 'lm_head.decoder.bias': 'lm_head.bias' }),
+      lfs: true,
+    },
+  },
+  'org/tiny-mlm-sharded': {
+    'config.json': mlmConfig,
+    'model.safetensors.index.json': { content: Buffer.from(JSON.stringify({ metadata: {}, weight_map: weightMap })) },
+    [shardNames[0]]: { content: shards[0], lfs: true },
+    [shardNames[1]]: { content: shards[1], lfs: true },
+  },
+};
+
 /** A server that says the file has all its bytes, sends half, and hangs up. */
 function cutOff(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': WEIGHTS.length });
@@ -43,7 +73,7 @@ interface Progress {
   readonly total: number | undefined;
 }
 
-const LOAD_AND_CLASSIFY = `
+const LOAD_AND_FORWARD = `
   const progress = [];
   const model = await R.fromPretrained(args.source, { ...args.options, backend: 'cpu', onProgress: (p) => progress.push(p) });
   const out = model.forward({ inputIds: args.inputs.input_ids, attentionMask: args.inputs.attention_mask });
@@ -55,13 +85,14 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
   let hub: FakeHub;
   let cors: CorsProxy;
   let page: TestPage;
-  const load = (source: string, options: Record<string, unknown> = {}) =>
-    page.run<{ logits: number[]; progress: Progress[] }>(LOAD_AND_CLASSIFY, { source, options, inputs: fixtureInputs('tiny-cls') });
+  const load = (source: string, options: Record<string, unknown> = {}, inputsOf: 'tiny-cls' | 'tiny-mlm' = 'tiny-cls') =>
+    page.run<{ logits: number[]; progress: Progress[] }>(LOAD_AND_FORWARD, { source, options, inputs: fixtureInputs(inputsOf) });
 
   beforeAll(async () => {
     hub = await FakeHub.start();
     hub.addRepo('org/tiny-cls', { commits: { [MAIN]: files }, refs: { main: MAIN } });
     hub.addRepo('org/tiny-cls-text', { commits: { [MAIN]: textModelFiles }, refs: { main: MAIN } });
+    for (const [id, repoFiles] of Object.entries(mlmRepos)) hub.addRepo(id, { commits: { [MAIN]: repoFiles }, refs: { main: MAIN } });
     cors = await CorsProxy.start(hub.url);
     page = await TestPage.open({
       crossOriginIsolated: false,
@@ -106,6 +137,17 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
     expect(await page.run<string[]>(`return (await (await caches.open('roberta-ts-models')).keys()).map((r) => new URL(r.url).pathname);`)).toEqual(
       expect.arrayContaining(['/org/tiny-cls/resolve/main/config.json', '/org/tiny-cls/resolve/main/model.safetensors']),
     );
+  });
+
+  it.each([
+    ['pytorch_model.bin', 'org/tiny-mlm-bin', ['model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin']],
+    ['sharded safetensors', 'org/tiny-mlm-sharded', ['model.safetensors', 'model.safetensors.index.json', ...shardNames]],
+  ])('%s from the Hub, in transformers\' order of preference, matches Hugging Face', async (_, id, weightFiles) => {
+    const before = hub.requests.length;
+    const { logits } = await load(id, { endpoint: cors.url }, 'tiny-mlm');
+    expect(maxAbsDiff(logits, fixtureExpected('tiny-mlm').get('logits')!.data)).toBeLessThanOrEqual(1e-4);
+    const asked = hub.requests.slice(before).map((r) => r.path).filter((path) => !path.startsWith('/cdn/'));
+    expect(asked).toEqual(['config.json', ...weightFiles].map((file) => `/${id}/resolve/main/${file}`));
   });
 
   it('AutoTokenizer loads from the Hub and gives transformers\' ids', async () => {
