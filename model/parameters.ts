@@ -17,6 +17,8 @@ export { MissingWeightError } from './hostParameters.js';
 export class ParameterStore {
   private readonly host: HostParameters;
   private readonly uploaded = new Map<string, Tensor>();
+  /** The names each uploaded tensor was first asked for by (several for a stacked one), by checkpoint key. */
+  private readonly askedAs = new Map<string, readonly string[]>();
 
   constructor(
     tensors: ReadonlyMap<string, CheckpointTensor>,
@@ -38,6 +40,7 @@ export class ParameterStore {
     if (!t) {
       t = this.upload([stored], shape);
       this.uploaded.set(key, t);
+      this.askedAs.set(key, [name]);
     }
     return t;
   }
@@ -54,6 +57,7 @@ export class ParameterStore {
     if (!t) {
       t = this.upload(found.map((f) => f.tensor), [names.length * shape[0], ...shape.slice(1)]);
       this.uploaded.set(key, t);
+      this.askedAs.set(key, names);
     }
     return t;
   }
@@ -73,6 +77,15 @@ export class ParameterStore {
     const data = new Float32Array(size);
     parts.forEach((part, i) => data.set(part.read(), (i * size) / parts.length));
     return tensor(data, shape, 'float32', backend);
+  }
+
+  /**
+   * Every parameter tensor once (a tied weight once), in the order the modules first asked for
+   * them, with the names they asked by: one name, or for a stacked tensor the names of its equal
+   * parts along the first axis, in order. Training names gradients and checkpoints from these.
+   */
+  parameters(): { readonly names: readonly string[]; readonly tensor: Tensor }[] {
+    return [...this.uploaded].map(([key, tensor]) => ({ names: this.askedAs.get(key)!, tensor }));
   }
 
   unusedKeys(): string[] {

@@ -1,0 +1,46 @@
+// Gradient parity with PyTorch: the loss and every parameter's gradient on the fixture batch,
+// against transformers 4.36.2 + PyTorch (test/fixtures/training).
+
+import '../../kernels/cpu/register.js';
+import { liveCounts } from '../../engine/tensor.js';
+import { fromPretrained } from '../../model/fromPretrained.js';
+import { lossAndBackward, namedGradients } from '../../train/gradients.js';
+import { namedParameters } from '../../train/parameters.js';
+import { fixtureDir, maxAbsDiff } from '../model/fixtureModels.js';
+import { fixtureBatch, fixtureTensors, tensorTolerance, TRAINING_MODELS } from './trainingFixtures.js';
+
+describe.each(TRAINING_MODELS)('%s on cpu: gradients as PyTorch computes them', (name) => {
+  it('gives the loss and every named parameter gradient within 1e-4 · max(1, max|g|)', async () => {
+    const expected = fixtureTensors(name, 'grads.safetensors');
+    const model = await fromPretrained(fixtureDir(name), { backend: 'cpu' });
+    try {
+      const parameters = namedParameters(model);
+      const loss = await lossAndBackward(model, parameters, fixtureBatch(name));
+      expect(Math.abs(loss - expected.get('loss')!.data[0])).toBeLessThan(1e-5);
+      const grads = await namedGradients(parameters);
+      expect(grads.map((g) => `grad.${g.name}`).sort()).toEqual([...expected.keys()].filter((k) => k !== 'loss').sort());
+      for (const g of grads) {
+        const want = expected.get(`grad.${g.name}`)!;
+        expect([g.name, g.shape]).toEqual([g.name, want.shape]);
+        const reference = want.data;
+        const error = maxAbsDiff(g.data, reference);
+        if (!(error <= tensorTolerance(reference))) throw new Error(`grad.${g.name}: max |Δ| = ${error}`);
+      }
+      for (const { tensor } of parameters) tensor.grad?.dispose();
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+it('leaves no tensor behind: backward released every saved intermediate', async () => {
+  const model = await fromPretrained(fixtureDir('tiny-mlm'), { backend: 'cpu' });
+  const parameters = namedParameters(model);
+  const before = liveCounts();
+  await lossAndBackward(model, parameters, fixtureBatch('tiny-mlm'));
+  // Only the gradients are new: one per parameter tensor.
+  expect(liveCounts().tensors - before.tensors).toBe(parameters.length);
+  for (const { tensor } of parameters) tensor.grad?.dispose();
+  expect(liveCounts()).toEqual(before);
+  model.dispose();
+});

@@ -1,0 +1,40 @@
+// One forward and backward pass: the loss on a batch and every parameter's gradient under
+// PyTorch's names — what `roberta grad` writes, and what an optimizer step starts from.
+
+import { backward } from '../engine/backward.js';
+import type { AnyRobertaModel } from '../model/roberta.js';
+import type { Batch } from './batch.js';
+import { modelLoss } from './modelLoss.js';
+import { gradientOf, splitByName, trainParameters, type NamedParameter } from './parameters.js';
+
+export interface NamedValues {
+  readonly name: string;
+  readonly shape: number[];
+  readonly data: Float32Array;
+}
+
+/** Zeroes the parameters' gradients, then runs the batch forward and backward; returns the loss. */
+export async function lossAndBackward(model: AnyRobertaModel, parameters: readonly NamedParameter[], batch: Batch): Promise<number> {
+  trainParameters(parameters);
+  const loss = modelLoss(model, batch);
+  try {
+    backward(loss);
+    return (await loss.data())[0];
+  } finally {
+    loss.dispose();
+  }
+}
+
+/** Every parameter's current gradient, one entry per PyTorch name (query, key and value apart). */
+export async function namedGradients(parameters: readonly NamedParameter[]): Promise<NamedValues[]> {
+  const named: NamedValues[] = [];
+  for (const parameter of parameters) {
+    const grad = gradientOf(parameter);
+    try {
+      named.push(...(await splitByName(parameter, grad)));
+    } finally {
+      if (grad !== parameter.tensor.grad) grad.dispose();
+    }
+  }
+  return named;
+}
