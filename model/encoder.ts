@@ -10,7 +10,11 @@ export class RobertaEncoder {
   readonly layer: readonly RobertaLayer[];
 
   constructor(params: ParameterStore, config: RobertaConfig) {
-    this.layer = Array.from({ length: config.numHiddenLayers }, (_, i) => new RobertaLayer(params, `encoder.layer.${i}`, config));
+    // Built one by one, so a config naming more layers than the checkpoint holds stops at the first
+    // missing weight, whatever the count (an array of 2^32 layers cannot even be made).
+    const layers: RobertaLayer[] = [];
+    for (let i = 0; i < config.numHiddenLayers; i++) layers.push(new RobertaLayer(params, `encoder.layer.${i}`, config));
+    this.layer = layers;
   }
 
   /**

@@ -1,18 +1,16 @@
 // Fuzzing what users type: `roberta forward --inputs` files of wrong shapes and types (ids out of
-// range, ragged batches, NaN, huge numbers), and texts with lone surrogates, NUL and other control
+// range, ragged batches, NaN, huge numbers); texts with lone surrogates, NUL and other control
 // characters, up to 1 MB of one character, through `classify`, `embed` and `tokenize` (also its
-// `--jsonl` requests). Commands run in-process, as in test/cli/tokenize.test.ts, so the class of
-// what they throw is visible; a handful also run as real child processes, checking what the user
-// sees: an exit code and one line on stderr. See fuzz.ts for the invariant.
+// `--jsonl` requests); odd texts and flags through `fill-mask`, `ner`, `qa` and `zero-shot`.
+// Commands run in-process (runCommand), so the class of what they throw is visible; a handful also
+// run as real child processes, checking what the user sees: an exit code and one line on stderr.
+// See fuzz.ts for the invariant.
 
 import '../../index.js';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { parseArgs } from '../../cli/args.js';
 import { classifyCommand } from '../../cli/classify.js';
-import { UsageError, type CliCommand, type CommandIO } from '../../cli/command.js';
-import { COMMON_FLAGS } from '../../cli/common.js';
+import { UsageError } from '../../cli/command.js';
 import { embedCommand } from '../../cli/embed.js';
 import { fillMaskCommand } from '../../cli/fillMask.js';
 import { forwardCommand } from '../../cli/forward.js';
@@ -25,6 +23,7 @@ import { InputError } from '../../model/inputs.js';
 import { TokenizerFileError } from '../../tokenizer/tokenizerFileError.js';
 import { TruncationError } from '../../tokenizer/truncation.js';
 import { runCliProcess } from '../cli/cliProcess.js';
+import { runCommand } from '../cli/runCli.js';
 import { relabel, TINY_QA_SPELLING, TINY_TOK_SPELLING, tinyModelDir } from '../pipelines/tinyModelDir.js';
 import { FUZZ_TEST_TIMEOUT_MS, LONG_RUN, caseDirs, fuzz } from './fuzz.js';
 import { damagedText, oddJsonValue } from './mutations.js';
@@ -32,26 +31,6 @@ import { damagedText, oddJsonValue } from './mutations.js';
 const caseDir = caseDirs('cli');
 const model = tinyModelDir('tiny-cls').dir;
 const EXPECTED = [UsageError, InputError, ConfigError, TokenizerFileError, TruncationError];
-
-interface Output {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Parses argv against the command's flags and runs it, as cli/main.ts does, but lets errors through. */
-async function runCommand(command: CliCommand, argv: readonly string[], stdin = ''): Promise<Output> {
-  const input = new PassThrough();
-  input.end(stdin);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-  stdout.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
-  stderr.on('data', (chunk: Buffer) => chunks.stderr.push(chunk));
-  const io: CommandIO = { stdin: input, stdout, stderr, stderrIsTTY: false };
-  const code = await command.run(parseArgs(argv, { ...command.flags, verbose: COMMON_FLAGS.verbose! }), io);
-  return { code, stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') };
-}
 
 // ---- forward --inputs ----
 

@@ -40,8 +40,11 @@ describe('fuzz: config.json', () => {
         name: 'config.json',
         runs: 150,
         arbitrary: fc.constantFrom(...models).chain(({ config, weights }) => mutatedJsonText(config, sizingKeys).map((text) => ({ text, weights }))),
-        // A label count that would take gigabytes to name, without a weight to contradict it first.
-        examples: [{ text: JSON.stringify({ ...models[0]!.config, num_labels: 2 ** 31 - 1 }), weights: models[0]!.weights }],
+        // A label count that would take gigabytes to name, and more layers than an array can hold.
+        examples: [
+          { text: JSON.stringify({ ...models[0]!.config, num_labels: 2 ** 31 - 1 }), weights: models[0]!.weights },
+          { text: JSON.stringify({ ...models[0]!.config, num_hidden_layers: 2 ** 32 }), weights: models[0]!.weights },
+        ],
         expected: [ConfigError, CheckpointError, MissingWeightError, InputError],
         limitMs: 2000,
         run: async ({ text, weights }) => {

@@ -81,17 +81,15 @@ function buildFile(file: GeneratedFile, headerText?: string): Uint8Array {
   return bytes;
 }
 
-const generatedFile = fc.record(
-  {
-    entries: fc.array(headerEntry, { maxLength: 5 }),
-    metadata: fc.option(fc.oneof(fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 })), oddJsonValue), { freq: 2, nil: undefined }),
-    headerLengthLie: fc.oneof(
-      { weight: 4, arbitrary: fc.constant(undefined) },
-      fc.oneof(fc.constantFrom(0, 1, 7, 100_000_001, 2 ** 32, 2 ** 53 + 1), fc.nat({ max: 4096 })),
-    ),
-    dataSlack: fc.integer({ min: -8, max: 8 }),
-  },
-);
+const generatedFile: fc.Arbitrary<GeneratedFile> = fc.record({
+  entries: fc.array(headerEntry, { maxLength: 5 }),
+  metadata: fc.option(fc.oneof(fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 })), oddJsonValue), { freq: 2, nil: undefined }),
+  headerLengthLie: fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    fc.oneof(fc.constantFrom(0, 1, 7, 100_000_001, 2 ** 32, 2 ** 53 + 1), fc.nat({ max: 4096 })),
+  ),
+  dataSlack: fc.integer({ min: -8, max: 8 }),
+});
 
 /** A generated file, perhaps with its header text damaged into bad JSON, or cut short. */
 const generatedBytes = fc.oneof(
@@ -102,7 +100,13 @@ const generatedBytes = fc.oneof(
       damagedText(JSON.stringify(buildHeader(file).header)).map((text) => buildFile({ ...file, headerLengthLie: undefined }, text)),
     ),
   },
-  { weight: 1, arbitrary: fc.tuple(generatedFile, fc.nat()).map(([file, cut]) => { const bytes = buildFile(file); return bytes.subarray(0, cut % (bytes.length + 1)); }) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(generatedFile, fc.nat()).map(([file, cut]) => {
+      const bytes = buildFile(file);
+      return bytes.subarray(0, cut % (bytes.length + 1));
+    }),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) },
 );
 
