@@ -16,13 +16,15 @@ import { embedCommand } from './embed.js';
 import { exportOnnxCommand } from './exportOnnx.js';
 import { fillMaskCommand } from './fillMask.js';
 import { forwardCommand } from './forward.js';
+import { gradCommand } from './grad.js';
 import { infoCommand } from './info.js';
 import { nerCommand } from './ner.js';
 import { qaCommand } from './qa.js';
 import { tokenizeCommand } from './tokenize.js';
+import { trainCommand } from './train.js';
 import { zeroShotCommand } from './zeroShot.js';
 
-export const COMMANDS: readonly CliCommand[] = [classifyCommand, fillMaskCommand, nerCommand, qaCommand, zeroShotCommand, embedCommand, tokenizeCommand, forwardCommand, exportOnnxCommand, benchCommand, downloadCommand, infoCommand];
+export const COMMANDS: readonly CliCommand[] = [classifyCommand, fillMaskCommand, nerCommand, qaCommand, zeroShotCommand, embedCommand, tokenizeCommand, forwardCommand, gradCommand, trainCommand, exportOnnxCommand, benchCommand, downloadCommand, infoCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -54,7 +54,7 @@ export class Tensor {
   private constructor(
     readonly shape: Shape,
     readonly dtype: DType,
-    private readonly ref: StorageRef,
+    private ref: StorageRef,
   ) {
     this.size = sizeOf(shape);
     live.tensors++;
@@ -89,6 +89,20 @@ export class Tensor {
   /** What a kernel receives. */
   info(): TensorInfo {
     return { storage: this.ref.storage, shape: this.shape, dtype: this.dtype, size: this.size };
+  }
+
+  /**
+   * Replaces the elements with `values` (this tensor's size and dtype), in new storage: the one
+   * change the engine allows a tensor, so that an optimizer step reaches every module holding the
+   * parameter. Views made before (the tape's saved copies) keep the old values, as they should.
+   */
+  overwrite(values: TypedArray): void {
+    this.assertLive('overwrite');
+    if (values.length !== this.size) throw new Error(`overwrite: ${values.length} values for tensor #${this.id} ${formatShape(this.shape)} of ${this.size}`);
+    const next = new StorageRef(this.backend, this.backend.upload(values, this.dtype));
+    live.buffers++;
+    this.ref.release();
+    this.ref = next;
   }
 
   dispose(): void {

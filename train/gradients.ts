@@ -2,10 +2,12 @@
 // PyTorch's names — what `roberta grad` writes, and what an optimizer step starts from.
 
 import { backward } from '../engine/backward.js';
+import * as ops from '../engine/ops/index.js';
+import { tidy } from '../engine/scope.js';
 import type { AnyRobertaModel } from '../model/roberta.js';
 import type { Batch } from './batch.js';
 import { modelLoss } from './modelLoss.js';
-import { gradientOf, splitByName, trainParameters, type NamedParameter } from './parameters.js';
+import { gradientOf, splitByName, type NamedParameter } from './parameters.js';
 
 export interface NamedValues {
   readonly name: string;
@@ -13,12 +15,15 @@ export interface NamedValues {
   readonly data: Float32Array;
 }
 
-/** Zeroes the parameters' gradients, then runs the batch forward and backward; returns the loss. */
-export async function lossAndBackward(model: AnyRobertaModel, parameters: readonly NamedParameter[], batch: Batch): Promise<number> {
-  trainParameters(parameters);
+/**
+ * Runs the batch forward and backward, adding the gradient of lossScale · loss into the
+ * parameters' `.grad` (gradient accumulation scales each micro-batch by 1/steps, as HF's Trainer
+ * does); returns the unscaled loss.
+ */
+export async function lossAndBackward(model: AnyRobertaModel, batch: Batch, lossScale = 1): Promise<number> {
   const loss = modelLoss(model, batch);
   try {
-    backward(loss);
+    tidy(() => backward(lossScale === 1 ? loss : ops.scale(loss, lossScale)));
     return (await loss.data())[0];
   } finally {
     loss.dispose();

@@ -31,8 +31,8 @@ export async function splitByName({ names }: NamedParameter, t: Tensor): Promise
   return names.map((name, i) => ({ name, shape: [rows, ...t.shape.slice(1)], data: data.subarray(i * partSize, (i + 1) * partSize) }));
 }
 
-/** Marks every parameter as requiring a gradient and drops any gradient accumulated before. */
-export function trainParameters(parameters: readonly NamedParameter[]): void {
+/** Marks every parameter as requiring a gradient and drops any accumulated before (PyTorch's zero_grad()). */
+export function zeroGradients(parameters: readonly NamedParameter[]): void {
   for (const { tensor } of parameters) {
     tensor.requiresGrad = true;
     tensor.grad?.dispose();
