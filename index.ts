@@ -40,4 +40,6 @@ export type { QuestionAnsweringOptions, QuestionAnsweringResult } from './pipeli
 export type { ZeroShotOptions, ZeroShotResult } from './pipelines/zeroShot.js';
 export { encodeChoices, type ChoiceInputs } from './pipelines/multipleChoice.js';
 export { AutoModel, AutoTokenizer } from './pipelines/auto.js';
+// A gpu.js mode other than the registered backend's (a browser has no ROBERTA_GPUJS_MODE to set).
+export { createGpujsBackend, GPUJS_MODES, type GpujsMode } from './kernels/gpujs/register.js';
 export { resolveModelDir, downloadRobertaSnapshot, HubError, type HubOptions } from './platform/modelSource.js';

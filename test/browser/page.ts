@@ -22,7 +22,9 @@ export interface ForwardResult {
   readonly outputs: Record<string, OutputValues>;
   readonly counts: { readonly hiddenStates: number; readonly attentions: number };
   readonly log: string[];
-  readonly selection: { readonly chosen: string; readonly lines: string[] };
+  /** Set when the backend was chosen by name. */
+  readonly selection?: { readonly chosen: string; readonly lines: string[] };
+  readonly description: string;
 }
 
 export interface ForwardRequest {

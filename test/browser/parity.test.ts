@@ -1,7 +1,8 @@
 // The bundle in headless Chromium: every fixture model, loaded from a URL folder, matches Hugging
 // Face's outputs (every hidden state, attention and head output, max |Δ| ≤ 1e-4) on each of the
-// four backends, through the same contract a page uses (fromPretrained, forward, data()). The page
-// is cross-origin isolated, so the wasm backend runs on worker threads; a second page without
+// four backends (gpujs in gpu.js's WebGL2 mode, and in its webasm mode made with
+// createGpujsBackend), through the same contract a page uses (fromPretrained, forward, data()). The
+// page is cross-origin isolated, so the wasm backend runs on worker threads; a second page without
 // isolation checks its one-thread fallback, and says so in its report.
 
 import { FIXTURE_MODELS, fixtureDir, fixtureInputs, type FixtureModel } from '../model/fixtureModels.js';
@@ -39,8 +40,8 @@ describe('bundle in Chromium, cross-origin isolated: fixture models match Huggin
 
   it('auto picks as in Node and says why: WebGPU on SwiftShader is skipped as a software adapter, wasm is chosen', async () => {
     const result = await expectParity(page, 'tiny', 'auto');
-    expect(result.selection.chosen).toBe('wasm');
-    expect(result.selection.lines).toEqual([
+    expect(result.selection?.chosen).toBe('wasm');
+    expect(result.selection?.lines).toEqual([
       expect.stringMatching(/^webgpu: skipped: software adapter \(.*\): WebGPU runs on the CPU here, no faster than the cpu backend$/),
       expect.stringMatching(/^wasm: chosen \(wasm: WebAssembly SIMD-128 kernels, \d+ threads \(Web Workers/),
     ]);
@@ -56,11 +57,18 @@ describe('bundle in Chromium, cross-origin isolated: fixture models match Huggin
     it(`${backend}: every model, every output`, async () => {
       for (const name of FIXTURE_MODELS) {
         const result = await expectParity(page, name, backend);
-        expect(result.selection.chosen).toBe(backend);
-        expect(result.selection.lines[0]).toMatch(report);
+        expect(result.selection?.chosen).toBe(backend);
+        expect(result.selection?.lines[0]).toMatch(report);
       }
     });
   }
+
+  it("gpujs in gpu.js's webasm mode (its own workers, from Blob URLs): every model, every output", async () => {
+    for (const name of FIXTURE_MODELS) {
+      const result = await expectParity(page, name, 'gpujs:webasm');
+      expect(result.description).toMatch(/^gpujs: gpu\.js 2\.24\.1 kernels, webasm mode \(WebAssembly SIMD, \d+ worker threads\)$/);
+    }
+  });
 });
 
 describe('bundle in Chromium, not cross-origin isolated', () => {
@@ -72,8 +80,13 @@ describe('bundle in Chromium, not cross-origin isolated', () => {
 
   it('wasm falls back to one thread, says why, and still matches Hugging Face', async () => {
     const result = await expectParity(page, 'tiny-cls', 'wasm');
-    expect(result.selection.lines).toEqual([
+    expect(result.selection?.lines).toEqual([
       'wasm: requested (wasm: WebAssembly SIMD-128 kernels, one thread: the page is not cross-origin isolated, so it cannot share memory with workers; other ops on the TypeScript reference kernels)',
     ]);
+  });
+
+  it("gpujs in gpu.js's webasm mode works there too", async () => {
+    const result = await expectParity(page, 'tiny-cls', 'gpujs:webasm');
+    expect(result.description).toMatch(/^gpujs: gpu\.js 2\.24\.1 kernels, webasm mode /);
   });
 });
