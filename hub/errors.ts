@@ -43,7 +43,7 @@ function describeTarget(t: FileTarget): string {
 }
 
 const TOKEN_HINT_WITHOUT =
-  'if it is a private or gated model, set HF_TOKEN to an access token of an account allowed to read it';
+  'if it is a private or gated model, set HF_TOKEN (or the token option) to an access token of an account allowed to read it';
 const TOKEN_HINT_WITH =
   'the token in use (HF_TOKEN or the token option) is invalid or its account has no access to a private or gated model';
 
@@ -76,7 +76,7 @@ export function httpError(response: Response, url: URL, target: FileTarget, toke
     return new HubError(
       'AccessDenied',
       `${target.repoId} is a gated model ${from}: accept its conditions at ${target.endpoint}/${target.repoId} ` +
-        'and set HF_TOKEN to an access token of that account' +
+        'and set HF_TOKEN (or the token option) to an access token of that account' +
         `${tokenSent ? ' (the token sent was not granted access)' : ''}.${detail}`,
     );
   }

@@ -93,6 +93,7 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
     hub.addRepo('org/tiny-cls', { commits: { [MAIN]: files }, refs: { main: MAIN } });
     hub.addRepo('org/tiny-cls-text', { commits: { [MAIN]: textModelFiles }, refs: { main: MAIN } });
     for (const [id, repoFiles] of Object.entries(mlmRepos)) hub.addRepo(id, { commits: { [MAIN]: repoFiles }, refs: { main: MAIN } });
+    hub.addRepo('org/private', { commits: { [MAIN]: files }, refs: { main: MAIN }, token: 'hf_secret' });
     cors = await CorsProxy.start(hub.url);
     page = await TestPage.open({
       crossOriginIsolated: false,
@@ -150,6 +151,14 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
     expect(asked).toEqual(['config.json', ...weightFiles].map((file) => `/${id}/resolve/main/${file}`));
   });
 
+  it('a private repo loads with the token option (what HF_TOKEN is in Node), sent as a bearer token', async () => {
+    const before = hub.requests.length;
+    const { logits } = await load('org/private', { endpoint: cors.url, token: 'hf_secret', useCache: false });
+    expect(maxAbsDiff(logits, fixtureExpected('tiny-cls').get('logits')!.data)).toBeLessThanOrEqual(1e-4);
+    const toRepo = hub.requests.slice(before).filter((r) => r.path.startsWith('/org/private/'));
+    expect(toRepo.map((r) => r.headers.authorization)).toEqual(['Bearer hf_secret', 'Bearer hf_secret']);
+  });
+
   it('AutoTokenizer loads from the Hub and gives transformers\' ids', async () => {
     const ids = await page.run<number[]>(
       `const tokenizer = await R.AutoTokenizer.fromPretrained('org/tiny-cls', { endpoint: args.endpoint }); return tokenizer.encode(args.text).ids;`,
@@ -176,6 +185,7 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
 
   const failures: Array<[string, () => [string, Record<string, unknown>], RegExp]> = [
     ['a repo the Hub does not have', () => ['org/missing', { endpoint: cors.url }], /HubError: repository org\/missing not found \(HTTP 401 from 127\.0\.0\.1:\d+\), asked for 'config\.json' at revision 'main'/],
+    ['a private repo without a token', () => ['org/private', { endpoint: cors.url }], /HubError: repository org\/private not found \(HTTP 401 from 127\.0\.0\.1:\d+\).*set HF_TOKEN \(or the token option\) to an access token/],
     ['a folder without a model', () => [`${page.server.url}/test/fixtures/models/none`, {}], /HubError: http:\/\/127\.0\.0\.1:\d+\/test\/fixtures\/models\/none\/config\.json does not exist \(HTTP 404\): 'http:.*\/none' is not a model folder/],
     [
       'a server without CORS headers',
