@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { isJsonObject, jsonSyntaxDetail } from '../model/weights/json.js';
 import { HubError } from './errors.js';
 import { type HubOptions, resolveHubSettings } from './hubSettings.js';
 import { isRepoId } from './repoNames.js';
@@ -58,13 +59,14 @@ const PYTORCH_FILE = 'pytorch_model.bin';
 
 /** The shard names of a sharded safetensors checkpoint, from the index's `weight_map` (tensor → shard). */
 function shardFiles(indexPath: string): string[] {
-  let weightMap: unknown;
+  let index: unknown;
   try {
-    weightMap = (JSON.parse(readFileSync(indexPath, 'utf8')) as { weight_map?: unknown }).weight_map;
+    index = JSON.parse(readFileSync(indexPath, 'utf8'));
   } catch (error) {
-    throw new HubError('IntegrityError', `${indexPath} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new HubError('IntegrityError', `${indexPath} is not valid JSON: ${jsonSyntaxDetail(error)}`, { cause: error });
   }
-  if (weightMap === null || typeof weightMap !== 'object' || Array.isArray(weightMap)) {
+  const weightMap = isJsonObject(index) ? index.weight_map : undefined;
+  if (!isJsonObject(weightMap)) {
     throw new HubError('IntegrityError', `${indexPath} has no "weight_map" object (tensor name → shard file)`);
   }
   const shards = new Set<string>();

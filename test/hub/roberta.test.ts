@@ -114,6 +114,14 @@ describe('downloadRobertaSnapshot', () => {
     );
   });
 
+  it('says on one line what is wrong with a shard index that is not JSON or not an object', async () => {
+    addRepo('org/badjson', { ...base, 'model.safetensors.index.json': { content: Buffer.from('{\n  "weight_map": {\n') } });
+    const notJson = downloadRobertaSnapshot('org/badjson', { quiet: true });
+    await expect(notJson).rejects.toMatchObject({ code: 'IntegrityError', message: expect.stringMatching(/model\.safetensors\.index\.json is not valid JSON: [^\n]+$/) });
+    addRepo('org/nullindex', { ...base, 'model.safetensors.index.json': { content: Buffer.from('null') } });
+    await expect(downloadRobertaSnapshot('org/nullindex', { quiet: true })).rejects.toThrow(/model\.safetensors\.index\.json has no "weight_map" object/);
+  });
+
   it('works offline from the cache, and says what is missing when the cache lacks weights', async () => {
     addRepo('org/roberta', { ...base, 'model.safetensors': { content: weights, lfs: true } });
     const online = await downloadRobertaSnapshot('org/roberta', { quiet: true });
