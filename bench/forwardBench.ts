@@ -59,9 +59,15 @@ function resultTensor(out: RobertaOutput) {
   return out.logits ?? out.startLogits ?? out.poolerOutput ?? out.lastHiddenState;
 }
 
-/** One forward pass, its result read back to the host; every output tensor is released. */
-export async function runForward(model: AnyRobertaModel, inputs: ModelInputs): Promise<ArrayLike<number>> {
+/**
+ * One forward pass, its result read back to the host; every output tensor is released.
+ * `onRecorded` gets how long `forward` itself took to return: on a device backend that is the host
+ * time of recording the work (ops return at once; only the read waits for the device).
+ */
+export async function runForward(model: AnyRobertaModel, inputs: ModelInputs, onRecorded?: (ms: number) => void): Promise<ArrayLike<number>> {
+  const start = performance.now();
   const out = model.forward(inputs);
+  onRecorded?.(performance.now() - start);
   try {
     return await resultTensor(out).data();
   } finally {
@@ -74,13 +80,18 @@ export interface ForwardBenchResult extends CallTimings {
   readonly seq: number;
   /** batch × seq tokens per second at the median time. */
   readonly tokensPerSecond: number;
+  /** How long `forward` took to return in the timed runs, before the read (runForward's `onRecorded`). */
+  readonly record: TimingSummary;
 }
 
 export async function benchForward(model: AnyRobertaModel, inputs: ModelInputs, options: CallTimingOptions): Promise<ForwardBenchResult> {
-  const timings = await timeCalls(() => runForward(model, inputs), options);
+  const recordMs: number[] = [];
+  const timings = await timeCalls(() => runForward(model, inputs, (ms) => recordMs.push(ms)), options);
   const batch = inputs.inputIds.length;
   const seq = inputs.inputIds[0]!.length;
-  return { ...timings, batch, seq, tokensPerSecond: (batch * seq) / (timings.medianMs / 1000) };
+  // The first calls were the cold one and the warm-ups.
+  const record = summarize(recordMs.slice(1 + timings.warmup));
+  return { ...timings, batch, seq, tokensPerSecond: (batch * seq) / (timings.medianMs / 1000), record };
 }
 
 /**

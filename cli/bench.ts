@@ -4,7 +4,9 @@
 // With --json it prints exactly one JSON line, a contract external performance checks parse:
 //   {"backend", "batch", "seq", "runs", "median_ms", "min_ms", "tokens_per_s", "peak_rss_mb", ...}
 // peak_rss_mb is the process's peak resident set in MiB (loading included), from
-// process.resourceUsage().maxRSS.
+// process.resourceUsage().maxRSS. On webgpu the line also says what one forward costs the host:
+// `dispatches` (kernels recorded) and `record_ms` (median time `forward` takes to return, i.e. to
+// record them, in the timed runs; `record_min_ms` its minimum).
 
 import '../index.js';
 import { loadOrtEngine } from '../bench/engines/onnxruntime.js';
@@ -13,6 +15,7 @@ import { ensureOnnx, ORT_WEB_THREADS } from '../bench/suites/peers.js';
 import { benchInputs } from '../bench/inputs.js';
 import { describeMachine, machineInfo } from '../bench/machine.js';
 import { defaultRandomModelDir, ensureRandomModel, isRandomModelPreset, RANDOM_MODEL_PRESETS } from '../bench/randomModel.js';
+import { WebGpuBackend } from '../kernels/wgsl/backend.js';
 import { fromPretrained } from '../model/fromPretrained.js';
 import { flagIsSet, optionalString } from './args.js';
 import { UsageError, type CliCommand, type CommandIO, type ParsedArgs } from './command.js';
@@ -139,7 +142,15 @@ export const benchCommand: CliCommand = {
     const loadMs = performance.now() - loadStart;
     try {
       const inputs = usageChecked(() => benchInputs(model.config, batch, seq));
+      const gpu = model.backend instanceof WebGpuBackend ? model.backend : undefined;
+      const dispatchesBefore = gpu?.dispatchCount ?? 0;
       const result = await benchForward(model, inputs, { runs, warmup });
+      // Every call records the same kernels: the cold one, the warm-ups and the timed runs.
+      const recording = gpu && {
+        dispatches: (gpu.dispatchCount - dispatchesBefore) / (1 + warmup + result.runs),
+        record_ms: round(result.record.medianMs),
+        record_min_ms: round(result.record.minMs),
+      };
       const machine = machineInfo();
       const selection = model.selection?.lines ?? [`${model.backend.name}: given`];
       const quietLog = json || flagIsSet(args, 'quiet') ? () => {} : (line: string) => io.stderr.write(`${line}\n`);
@@ -160,6 +171,7 @@ export const benchCommand: CliCommand = {
           mean_ms: round(result.meanMs),
           warmup,
           load_ms: round(loadMs, 1),
+          ...recording,
           backend_requested: preference,
           backend_description: model.backend.description,
           backend_selection: selection,
@@ -179,6 +191,7 @@ export const benchCommand: CliCommand = {
             `load ${ms(loadMs)}; cold first call (compilation included) ${ms(result.coldMs)}`,
             `warm, ${runs} runs after ${warmup} warm-up: median ${ms(result.medianMs)}, min ${ms(result.minMs)}, p90 ${ms(result.p90Ms)}, max ${ms(result.maxMs)}`,
             `throughput ${result.tokensPerSecond.toFixed(1)} tokens/s at the median; peak RSS ${peakRssMb()} MiB`,
+            ...(recording ? [`recording a forward: ${recording.dispatches} dispatches, median ${ms(recording.record_ms)} of host time (min ${ms(recording.record_min_ms)})`] : []),
             ...(peers ?? []).map((p) => `${p.engine}: median ${ms(p.median_ms)}, min ${ms(p.min_ms)} — ours ÷ theirs ${p.ours_over_peer.toFixed(2)}× (${p.description})`),
             `machine: ${describeMachine(machine)}`,
             '',

@@ -4,6 +4,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registeredBackends } from '../../engine/select.js';
+import { benchInputs } from '../../bench/inputs.js';
+import { createWebGpuBackend } from '../../kernels/wgsl/create.js';
+import { fromPretrained } from '../../model/fromPretrained.js';
+import { disposeOutput } from '../../model/roberta.js';
 import { runBench } from './runBench.js';
 
 const TINY = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'fixtures', 'models', 'tiny');
@@ -32,6 +36,9 @@ describe('roberta bench --json', () => {
       expect(typeof line[key]).toBe('number');
       expect(Number.isFinite(line[key])).toBe(true);
     }
+    // Recording costs are a device backend's: the CPU computes as it goes.
+    expect(line).not.toHaveProperty('dispatches');
+    expect(line).not.toHaveProperty('record_ms');
     const median = line.median_ms as number;
     const min = line.min_ms as number;
     expect(min).toBeGreaterThan(0);
@@ -45,6 +52,27 @@ describe('roberta bench --json', () => {
     expect(typeof machine.cpu).toBe('string');
     expect(machine.cores).toBeGreaterThanOrEqual(1);
     expect(machine.node).toBe(process.version);
+  });
+
+  it('on webgpu also says what recording one forward costs: its dispatches and host time', async () => {
+    const run = await runBench(['--model', TINY, '--batch', '2', '--seq', '8', '--runs', '3', '--warmup', '1', '--backend', 'webgpu', '--json']);
+    expect(run.code).toBe(0);
+    const line = parseOneLine(run.stdout);
+    expect(line.backend).toBe('webgpu');
+    // The tiny model's forward, counted here on a backend of our own.
+    const gpu = await createWebGpuBackend();
+    const model = await fromPretrained(TINY, { backend: gpu });
+    const before = gpu.dispatchCount;
+    disposeOutput(model.forward(benchInputs(model.config, 2, 8)));
+    const dispatches = gpu.dispatchCount - before;
+    model.dispose();
+    await gpu.dispose();
+    expect(line.dispatches).toBe(dispatches);
+    const [record, recordMin] = [line.record_ms as number, line.record_min_ms as number];
+    expect(recordMin).toBeGreaterThan(0);
+    expect(record).toBeGreaterThanOrEqual(recordMin);
+    // Recording is part of each timed call, which also waits for the GPU and reads the result.
+    expect(record).toBeLessThanOrEqual(line.max_ms as number);
   });
 
   it('--backend auto names the backend it picked and why', async () => {
