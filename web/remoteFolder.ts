@@ -45,6 +45,13 @@ const folders = new Map<string, RemoteFolder>();
  * reading `${base}/${file}` fetch with these options. Returns its base URL.
  */
 export function openRemoteFolder(source: string, options: BrowserHubOptions = {}): string {
+  // A base URL given out before (pipeline hands it on to fromPretrained) stays the folder it was:
+  // a Hub repo keeps its Hub errors, and what was fetched and not yet read stays held.
+  const known = folders.get(source.replace(/\/+$/, ''));
+  if (known) {
+    folders.set(known.base, { ...known, options });
+    return known.base;
+  }
   let folder: RemoteFolder;
   if (/^https?:\/\//i.test(source)) {
     folder = { base: source.replace(/\/+$/, ''), options, held: new Map() };

@@ -168,8 +168,9 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
   });
 
   it('pipeline(task, id) classifies text as transformers does (softmax of HF\'s logits)', async () => {
+    const before = hub.requests.length;
     const scores = await page.run<Array<{ label: string; score: number }>>(
-      `const classify = await R.pipeline('text-classification', 'org/tiny-cls-text', { endpoint: args.endpoint });
+      `const classify = await R.pipeline('text-classification', 'org/tiny-cls-text', { endpoint: args.endpoint, useCache: false });
        const [scores] = await classify.run([args.text], { topK: null });
        classify.dispose();
        return scores;`,
@@ -181,6 +182,10 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
     const want = new Map(exps.map((e, i) => [labels[i], e / exps.reduce((a, b) => a + b)]));
     expect(scores).toHaveLength(4);
     for (const { label, score } of scores) expect(Math.abs(score - want.get(label)!)).toBeLessThan(1e-5);
+    // Tokenizer and model come from one folder: each file is fetched once.
+    const paths = hub.requests.slice(before).map((r) => r.path);
+    expect(paths.filter((path) => path.endsWith('/config.json'))).toHaveLength(1);
+    expect(new Set(paths).size).toBe(paths.length);
   });
 
   const failures: Array<[string, () => [string, Record<string, unknown>], RegExp]> = [
