@@ -16,6 +16,6 @@ export class TrainingUnsupportedError extends Error {
 export function assertCanTrain(backend: Backend): void {
   const missing = TRAINING_OPS.filter((op) => !hasKernel(backend.name, op));
   if (missing.length > 0) {
-    throw new TrainingUnsupportedError(`the ${backend.name} backend cannot train: it has no kernels for ${missing.join(', ')} (train on cpu or wasm)`);
+    throw new TrainingUnsupportedError(`the ${backend.name} backend cannot train: it has no kernels for ${missing.join(', ')} (train on cpu, wasm or webgpu)`);
   }
 }

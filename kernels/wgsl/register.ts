@@ -8,11 +8,13 @@ import { attention, qkvAttention } from './attention.js';
 import { binary } from './binary.js';
 import { createWebGpuBackend } from './create.js';
 import { cumsum } from './cumsum.js';
+import { scatterAdd, sumTo, unaryBackward } from './elementwiseBackward.js';
 import { gather } from './gather.js';
 import { layerNorm } from './layerNorm.js';
 import { cast, scale, unary } from './map.js';
 import { linear, matmul } from './matmul.js';
 import { MATMUL_VERSION_ENV, parseMatmulVersion } from './matmulVersions.js';
+import { layerNormBackward, logSoftmax, softmaxBackward } from './rowsBackward.js';
 import { softmax } from './softmax.js';
 import { concat, permute, slice } from './stridedCopy.js';
 import { argmax, topk } from './topk.js';
@@ -44,3 +46,11 @@ registerKernel('webgpu', 'cumsum', cumsum);
 registerKernel('webgpu', 'argmax', argmax);
 registerKernel('webgpu', 'topk', topk);
 registerKernel('webgpu', 'cast', cast);
+
+// Training.
+registerKernel('webgpu', 'sumTo', sumTo);
+registerKernel('webgpu', 'logSoftmax', logSoftmax);
+registerKernel('webgpu', 'unaryBackward', unaryBackward);
+registerKernel('webgpu', 'softmaxBackward', softmaxBackward);
+registerKernel('webgpu', 'layerNormBackward', layerNormBackward);
+registerKernel('webgpu', 'scatterAdd', scatterAdd);

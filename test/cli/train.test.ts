@@ -22,7 +22,7 @@ interface AdamwFixture {
 }
 
 describe.each(TRAINING_MODELS)('%s', (name) => {
-  it.each(['cpu', 'wasm'])('roberta grad --backend %s writes the loss and every gradient as PyTorch computes them', async (backend) => {
+  it.each(['cpu', 'wasm', 'webgpu'])('roberta grad --backend %s writes the loss and every gradient as PyTorch computes them', async (backend) => {
     const out = join(tmp, `${name}-${backend}-grads.safetensors`);
     const result = await runCli(['grad', '--model', fixtureDir(name), '--inputs', trainingFile(name, 'batch.json'), '--out', out, '--backend', backend]);
     expect(result.stderr).toMatch(new RegExp(`^loss [0-9.]+; wrote \\d+ gradients to .* \\(backend ${backend}\\)\\n$`));
@@ -38,15 +38,15 @@ describe.each(TRAINING_MODELS)('%s', (name) => {
     }
   });
 
-  it('roberta train follows AdamW with warmup, decay and clipping step by step, and writes a Hugging Face folder', async () => {
+  it.each(['cpu', 'wasm', 'webgpu'])('roberta train --backend %s follows AdamW with warmup, decay and clipping step by step, and writes a Hugging Face folder', async (backend) => {
     const { hyper, steps } = JSON.parse(readFileSync(trainingFile(name, 'adamw.json'), 'utf8')) as AdamwFixture;
-    const outDir = join(tmp, `${name}-trained`);
+    const outDir = join(tmp, `${name}-${backend}-trained`);
     const result = await runCli([
       'train', '--model', fixtureDir(name), '--batches', trainingFile(name, 'batches.jsonl'), '--steps', String(hyper.steps), '--lr', String(hyper.lr),
       '--weight-decay', String(hyper.weight_decay), '--warmup-steps', String(hyper.warmup_steps), '--max-grad-norm', String(hyper.max_grad_norm),
-      '--adam-beta1', String(hyper.adam_beta1), '--adam-beta2', String(hyper.adam_beta2), '--adam-eps', String(hyper.adam_eps), '--out', outDir, '--json',
+      '--adam-beta1', String(hyper.adam_beta1), '--adam-beta2', String(hyper.adam_beta2), '--adam-eps', String(hyper.adam_eps), '--out', outDir, '--json', '--backend', backend,
     ]);
-    expect(result.stderr).toBe(`wrote model.safetensors, config.json to ${outDir} (backend cpu)\n`);
+    expect(result.stderr).toBe(`wrote model.safetensors, config.json to ${outDir} (backend ${backend})\n`);
     expect(result.code).toBe(0);
     const reports = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(reports.map((r) => Object.keys(r))).toEqual(steps.map(() => ['step', 'loss', 'lr', 'grad_norm']));
@@ -69,7 +69,7 @@ describe.each(TRAINING_MODELS)('%s', (name) => {
       const error = maxAbsDiff(written.get(key)!.data, want.data);
       // key.bias's gradient is float noise that Adam turns into steps of ±lr (fixture README): it can only be held to 2·lr·steps.
       const tolerance = key.endsWith('attention.self.key.bias') ? 2 * hyper.lr * hyper.steps : tensorTolerance(want.data);
-      if (!(error <= tolerance)) throw new Error(`${key}: max |Δ| = ${error} after ${hyper.steps} steps`);
+      if (!(error <= tolerance)) throw new Error(`${key} on ${backend}: max |Δ| = ${error} after ${hyper.steps} steps`);
     }
   });
 });
@@ -77,7 +77,7 @@ describe.each(TRAINING_MODELS)('%s', (name) => {
 it('refuses to train on gpujs with one line before any work', async () => {
   const result = await runCli(['grad', '--model', fixtureDir('tiny-cls'), '--inputs', trainingFile('tiny-cls', 'batch.json'), '--out', join(tmp, 'never.safetensors'), '--backend', 'gpujs']);
   expect(result.code).toBe(1);
-  expect(result.stderr).toBe('roberta grad: the gpujs backend cannot train: it has no kernels for sumTo, logSoftmax, unaryBackward, softmaxBackward, layerNormBackward, scatterAdd (train on cpu or wasm)\n');
+  expect(result.stderr).toBe('roberta grad: the gpujs backend cannot train: it has no kernels for sumTo, logSoftmax, unaryBackward, softmaxBackward, layerNormBackward, scatterAdd (train on cpu, wasm or webgpu)\n');
 });
 
 it('names the line of a bad batch', async () => {

@@ -4,15 +4,12 @@
 
 import '../../../kernels/wgsl/register.js';
 import { createWebGpuBackend } from '../../../kernels/wgsl/create.js';
-import { TRAINING_OPS } from '../../../train/trainingOps.js';
 import { describeKernelParity } from '../kernelParity.js';
 
 // float32 sums in another order than the CPU's float64 ones: products over long K drift by ~1e-5.
 const tolerance = { matmul: 1e-4, linear: 1e-4 };
-// Training's ops have CPU and wasm kernels only, so far.
-const lacking = TRAINING_OPS;
 
-describeKernelParity('webgpu', () => createWebGpuBackend(), { tolerance, lacking });
+describeKernelParity('webgpu', () => createWebGpuBackend(), { tolerance });
 
 describeKernelParity(
   'webgpu (the other tuning)',
@@ -22,5 +19,5 @@ describeKernelParity(
     await probe.dispose();
     return createWebGpuBackend({ tuning: other });
   },
-  { tolerance, lacking },
+  { tolerance },
 );
