@@ -44,6 +44,8 @@ function trainOptions(args: ParsedArgs): TrainOptions {
     beta2: numberFlag(args, 'adam-beta2', 0.999, inUnit, 'in [0, 1)'),
     eps: numberFlag(args, 'adam-eps', 1e-8, (v) => v > 0, '> 0'),
     gradAccum: integerFlag(args, 'grad-accum', 1, 1)!,
+    dropout: !flagIsSet(args, 'no-dropout'),
+    seed: integerFlag(args, 'seed', 0, 0)!,
   };
 }
 
@@ -69,8 +71,8 @@ export const trainCommand: CliCommand = {
     'adam-beta2': { type: 'number', description: 'AdamW β2', default: 0.999 },
     'adam-eps': { type: 'number', description: 'AdamW ε, added after the square root', default: 1e-8 },
     'grad-accum': { type: 'number', description: 'micro-batches (lines) per optimizer step, their gradients averaged', default: 1 },
-    'no-dropout': { type: 'boolean', description: 'train without dropout (dropout is not implemented yet: training always runs without it)' },
-    seed: { type: 'number', description: "dropout masks' seed (unused until dropout exists)", default: 0 },
+    'no-dropout': { type: 'boolean', description: "train without dropout (else the config's hidden, attention and classifier dropout)" },
+    seed: { type: 'number', description: "seed of the dropout masks (a counter-based stream: the same masks on every backend)", default: 0 },
     out: { type: 'string', description: 'folder to write: config.json, model.safetensors, the tokenizer files' },
     backend: { ...BACKEND_FLAG, default: 'cpu' },
     json: { type: 'boolean', description: 'one JSON line per optimizer step: {"step", "loss", "lr", "grad_norm"}' },
@@ -82,7 +84,6 @@ export const trainCommand: CliCommand = {
     const batchesFile = requireString(args, 'batches');
     const outDir = requireString(args, 'out');
     const options = trainOptions(args);
-    integerFlag(args, 'seed', 0, 0);
     const dir = await resolveModel(args, io);
     const batches = await readBatches(batchesFile);
     const model = await fromPretrained(dir, { backend, log: verboseLog(args, io) });

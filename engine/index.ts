@@ -8,6 +8,7 @@ export { UNARY_FNS } from './opTypes.js';
 export * as ops from './ops/index.js';
 export { getKernel, hasKernel, registerKernel, registeredOps, type Kernel } from './registry.js';
 export { backward } from './backward.js';
+export { counterUniform, RandomStream } from './random.js';
 export { keep, tidy } from './scope.js';
 export { clearTape, noGrad, tapeLength } from './tape.js';
 export {

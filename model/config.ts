@@ -48,6 +48,11 @@ export interface RobertaConfig {
   readonly positionEmbeddingType: 'absolute';
   /** Whether the masked-LM decoder shares the word embedding matrix (HF's default: true). */
   readonly tieWordEmbeddings: boolean;
+  /** Dropout in training: on hidden states (embeddings, attention and feed-forward outputs), and on attention probabilities. */
+  readonly hiddenDropoutProb: number;
+  readonly attentionProbsDropoutProb: number;
+  /** The classification head's dropout; HF falls back to hidden_dropout_prob when it is null. */
+  readonly classifierDropout: number | undefined;
 }
 
 /** HF `ACT2FN` names we compute. gelu_pytorch_tanh is the same tanh formula as gelu_new; swish is silu. */
@@ -74,6 +79,8 @@ const ROBERTA_DEFAULTS = {
   max_position_embeddings: 512,
   type_vocab_size: 2,
   layer_norm_eps: 1e-12,
+  hidden_dropout_prob: 0.1,
+  attention_probs_dropout_prob: 0.1,
 } as const;
 
 /** Where a parse reports what HF would log as a warning (a one-line message). */
@@ -160,6 +167,8 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
     keys.fail('problem_type', `${describeJson(problemType)} is not one of ${PROBLEM_TYPES.join(', ')}`);
   }
 
+  const probability = (key: string) => keys.optional(key, isNullOrProbability, 'a probability in [0, 1) or null') ?? undefined;
+
   return {
     vocabSize,
     hiddenSize,
@@ -180,6 +189,9 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
     problemType: problemType as ProblemType | undefined,
     positionEmbeddingType: 'absolute',
     tieWordEmbeddings: keys.optional('tie_word_embeddings', isBoolean, 'a boolean') ?? true,
+    hiddenDropoutProb: probability('hidden_dropout_prob') ?? ROBERTA_DEFAULTS.hidden_dropout_prob,
+    attentionProbsDropoutProb: probability('attention_probs_dropout_prob') ?? ROBERTA_DEFAULTS.attention_probs_dropout_prob,
+    classifierDropout: probability('classifier_dropout'),
   };
 }
 
@@ -288,6 +300,10 @@ function isPositiveNumber(value: unknown): value is number {
 
 function isNullOrNonNegativeInteger(value: unknown): value is number | null {
   return value === null || isNonNegativeInteger(value);
+}
+
+function isNullOrProbability(value: unknown): value is number | null {
+  return value === null || (typeof value === 'number' && value >= 0 && value < 1);
 }
 
 function isNullOrString(value: unknown): value is string | null {

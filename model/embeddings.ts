@@ -7,7 +7,7 @@
 import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
-import { LayerNorm } from './nn.js';
+import { Dropout, LayerNorm, type TrainingMode } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 
 export class RobertaEmbeddings {
@@ -15,14 +15,16 @@ export class RobertaEmbeddings {
   readonly positionEmbeddings: Tensor;
   readonly tokenTypeEmbeddings: Tensor;
   readonly layerNorm: LayerNorm;
+  readonly dropout: Dropout;
   private readonly paddingIdx: number;
 
-  constructor(params: ParameterStore, config: RobertaConfig) {
+  constructor(params: ParameterStore, config: RobertaConfig, mode: TrainingMode) {
     const h = config.hiddenSize;
     this.wordEmbeddings = params.get('embeddings.word_embeddings.weight', [config.vocabSize, h]);
     this.positionEmbeddings = params.get('embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, h]);
     this.tokenTypeEmbeddings = params.get('embeddings.token_type_embeddings.weight', [config.typeVocabSize, h]);
     this.layerNorm = new LayerNorm(params, 'embeddings.LayerNorm', h, config.layerNormEps);
+    this.dropout = new Dropout(config.hiddenDropoutProb, mode);
     this.paddingIdx = config.padTokenId;
   }
 
@@ -36,10 +38,11 @@ export class RobertaEmbeddings {
   }
 
   forward(inputIds: Tensor, tokenTypeIds: Tensor): Tensor {
-    const words = ops.gather(this.wordEmbeddings, inputIds); // [batch, seq, hidden]
-    const positions = ops.gather(this.positionEmbeddings, this.positionIds(inputIds));
+    // Both tables are nn.Embedding(padding_idx=pad_token_id) in HF: the padding row gets no gradient.
+    const words = ops.gather(this.wordEmbeddings, inputIds, { paddingIdx: this.paddingIdx }); // [batch, seq, hidden]
+    const positions = ops.gather(this.positionEmbeddings, this.positionIds(inputIds), { paddingIdx: this.paddingIdx });
     const types = ops.gather(this.tokenTypeEmbeddings, tokenTypeIds);
-    // HF sums in this order: (words + types) + positions, then LayerNorm (dropout is off at inference).
-    return this.layerNorm.forward(ops.add(words, types), positions);
+    // HF sums in this order: (words + types) + positions, then LayerNorm and dropout.
+    return this.dropout.forward(this.layerNorm.forward(ops.add(words, types), positions));
   }
 }

@@ -4,16 +4,17 @@ import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
 import { RobertaLayer } from './layer.js';
+import type { TrainingMode } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 
 export class RobertaEncoder {
   readonly layer: readonly RobertaLayer[];
 
-  constructor(params: ParameterStore, config: RobertaConfig) {
+  constructor(params: ParameterStore, config: RobertaConfig, mode: TrainingMode) {
     // Built one by one, so a config naming more layers than the checkpoint holds stops at the first
     // missing weight, whatever the count (an array of 2^32 layers cannot even be made).
     const layers: RobertaLayer[] = [];
-    for (let i = 0; i < config.numHiddenLayers; i++) layers.push(new RobertaLayer(params, `encoder.layer.${i}`, config));
+    for (let i = 0; i < config.numHiddenLayers; i++) layers.push(new RobertaLayer(params, `encoder.layer.${i}`, config, mode));
     this.layer = layers;
   }
 

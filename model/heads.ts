@@ -3,12 +3,12 @@
 // question answering's `qa_outputs`, multiple choice's `classifier`, see roberta.ts); what
 // those need beyond the Linear is here too.
 //
-// Every head starts with dropout in HF; dropout is the identity at inference, so there is none.
+// Heads drop out as HF's do, in training only (nn.ts's Dropout is the identity otherwise).
 
 import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
-import { LayerNorm, Linear } from './nn.js';
+import { Dropout, LayerNorm, Linear, type TrainingMode } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 
 /**
@@ -18,15 +18,18 @@ import type { ParameterStore } from './parameters.js';
 export class RobertaClassificationHead {
   readonly dense: Linear;
   readonly outProj: Linear;
+  readonly dropout: Dropout;
 
-  constructor(params: ParameterStore, config: RobertaConfig) {
+  constructor(params: ParameterStore, config: RobertaConfig, mode: TrainingMode) {
     this.dense = new Linear(params, 'classifier.dense', config.hiddenSize, config.hiddenSize);
     this.outProj = new Linear(params, 'classifier.out_proj', config.hiddenSize, config.numLabels);
+    this.dropout = new Dropout(config.classifierDropout ?? config.hiddenDropoutProb, mode);
   }
 
   /** [batch, seq, hidden] → logits [batch, num_labels] */
   forward(hidden: Tensor): Tensor {
-    return this.outProj.forward(this.dense.forward(ops.select(hidden, 1, 0), 'tanh'));
+    const x = this.dense.forward(this.dropout.forward(ops.select(hidden, 1, 0)), 'tanh');
+    return this.outProj.forward(this.dropout.forward(x));
   }
 }
 

@@ -3,6 +3,7 @@
 
 import type { UnaryFn } from '../engine/opTypes.js';
 import * as ops from '../engine/ops/index.js';
+import { RandomStream } from '../engine/random.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { ParameterStore } from './parameters.js';
 
@@ -58,5 +59,31 @@ export class LayerNorm {
   /** LayerNorm(x + residual): the "add & norm" of the transformer, fused. */
   forward(x: Tensor, residual?: Tensor): Tensor {
     return ops.layerNorm(x, this.weight, this.bias, this.eps, residual);
+  }
+}
+
+/**
+ * Whether a model is training (PyTorch's `module.training`, one flag for the whole model here) and
+ * the random stream its dropout masks come from. Every module of a model shares one.
+ */
+export class TrainingMode {
+  training = false;
+  random = new RandomStream(0);
+}
+
+/** nn.Dropout: the identity unless the model is training. */
+export class Dropout {
+  constructor(
+    readonly p: number,
+    private readonly mode: TrainingMode,
+  ) {}
+
+  /** Whether it drops anything now (training, with p > 0). */
+  get active(): boolean {
+    return this.mode.training && this.p > 0;
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.active ? ops.dropout(x, this.p, this.mode.random) : x;
   }
 }

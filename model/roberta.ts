@@ -18,7 +18,7 @@ import { RobertaEmbeddings } from './embeddings.js';
 import { RobertaEncoder } from './encoder.js';
 import { RobertaClassificationHead, RobertaLMHead, splitSpanLogits } from './heads.js';
 import { flattenChoices, prepareInputs, type ModelInputs } from './inputs.js';
-import { Linear } from './nn.js';
+import { Dropout, Linear, TrainingMode } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 import { RobertaPooler } from './pooler.js';
 
@@ -97,10 +97,18 @@ export class RobertaModel {
     readonly params: ParameterStore,
     readonly config: RobertaConfig,
     addPoolingLayer = true,
+    /** Training or not, shared with the task model around this one (if any). */
+    readonly mode = new TrainingMode(),
   ) {
-    this.embeddings = new RobertaEmbeddings(params, config);
-    this.encoder = new RobertaEncoder(params, config);
+    this.embeddings = new RobertaEmbeddings(params, config, mode);
+    this.encoder = new RobertaEncoder(params, config, mode);
     if (addPoolingLayer) this.pooler = new RobertaPooler(params, config);
+  }
+
+  /** PyTorch's `model.train(mode)`: dropout on (true) or off (false, the default state, as after `eval()`). */
+  train(training = true): this {
+    this.mode.training = training;
+    return this;
   }
 
   get backend(): Backend {
@@ -144,6 +152,17 @@ abstract class RobertaWithHead {
     this.roberta = new RobertaModel(params, config, addPoolingLayer);
   }
 
+  /** Training or not: one flag for the encoder and the head. */
+  get mode(): TrainingMode {
+    return this.roberta.mode;
+  }
+
+  /** PyTorch's `model.train(mode)`: dropout on (true) or off (false, the default state, as after `eval()`). */
+  train(training = true): this {
+    this.mode.training = training;
+    return this;
+  }
+
   get backend(): Backend {
     return this.params.backend;
   }
@@ -162,7 +181,7 @@ abstract class RobertaWithHead {
 
 export class RobertaForSequenceClassification extends RobertaWithHead {
   readonly architecture = 'RobertaForSequenceClassification';
-  readonly classifier = new RobertaClassificationHead(this.params, this.config);
+  readonly classifier = new RobertaClassificationHead(this.params, this.config, this.mode);
 
   forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
     return this.withHead(inputs, options, (out) => ({ ...out, logits: this.classifier.forward(out.lastHiddenState) })); // [batch, labels]
@@ -182,9 +201,10 @@ export class RobertaForMaskedLM extends RobertaWithHead {
 export class RobertaForTokenClassification extends RobertaWithHead {
   readonly architecture = 'RobertaForTokenClassification';
   readonly classifier = new Linear(this.params, 'classifier', this.config.hiddenSize, this.config.numLabels);
+  readonly dropout = new Dropout(this.config.classifierDropout ?? this.config.hiddenDropoutProb, this.mode);
 
   forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
-    return this.withHead(inputs, options, (out) => ({ ...out, logits: this.classifier.forward(out.lastHiddenState) })); // [batch, seq, labels]
+    return this.withHead(inputs, options, (out) => ({ ...out, logits: this.classifier.forward(this.dropout.forward(out.lastHiddenState)) })); // [batch, seq, labels]
   }
 }
 
@@ -206,6 +226,7 @@ export class RobertaForQuestionAnswering extends RobertaWithHead {
 export class RobertaForMultipleChoice extends RobertaWithHead {
   readonly architecture = 'RobertaForMultipleChoice';
   readonly classifier = new Linear(this.params, 'classifier', this.config.hiddenSize, 1);
+  readonly dropout = new Dropout(this.config.hiddenDropoutProb, this.mode);
 
   constructor(params: ParameterStore, config: RobertaConfig) {
     super(params, config, true);
@@ -214,7 +235,7 @@ export class RobertaForMultipleChoice extends RobertaWithHead {
   forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
     const { rows, batch, choices } = flattenChoices(inputs);
     // HF's MultipleChoiceModelOutput has no pooler output: the pooled rows only feed the classifier.
-    return this.withHead(rows, options, ({ poolerOutput, ...out }) => ({ ...out, logits: ops.reshape(this.classifier.forward(poolerOutput!), [batch, choices]) }));
+    return this.withHead(rows, options, ({ poolerOutput, ...out }) => ({ ...out, logits: ops.reshape(this.classifier.forward(this.dropout.forward(poolerOutput!)), [batch, choices]) }));
   }
 }
 

@@ -4,7 +4,7 @@
 import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
-import { StackedLinear } from './nn.js';
+import { Dropout, StackedLinear, type TrainingMode } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 
 export class RobertaSelfAttention {
@@ -14,12 +14,15 @@ export class RobertaSelfAttention {
    * side by side, [batch, seq, 3·hidden].
    */
   readonly qkv: StackedLinear;
+  /** On the attention probabilities, in training. */
+  readonly dropout: Dropout;
   private readonly heads: number;
   private readonly headSize: number;
 
-  constructor(params: ParameterStore, prefix: string, config: RobertaConfig) {
+  constructor(params: ParameterStore, prefix: string, config: RobertaConfig, mode: TrainingMode) {
     const h = config.hiddenSize;
     this.qkv = new StackedLinear(params, [`${prefix}.query`, `${prefix}.key`, `${prefix}.value`], h, h);
+    this.dropout = new Dropout(config.attentionProbsDropoutProb, mode);
     this.heads = config.numAttentionHeads;
     this.headSize = h / this.heads;
   }
@@ -42,14 +45,14 @@ export class RobertaSelfAttention {
     const qkv = this.qkv.forward(hidden);
     // softmax(q·kᵀ/√d + mask)·v. Without the scaling, dot products grow with d and saturate the softmax.
     const scale = 1 / Math.sqrt(this.headSize);
-    if (!outputAttentions) {
+    if (!outputAttentions && !this.dropout.active) {
       // The same in one op, which a backend may fuse, reading each head where it lies in qkv and
       // writing the context in place, without ever storing the [seq, seq] scores.
       return { context: ops.qkvAttention(qkv, additiveMask, this.heads, scale) };
     }
     const [q, k, v] = [0, 1, 2].map((part) => this.splitHeads(qkv, part));
     const scores = ops.scale(ops.matmul(q, k, { transposeB: true }), scale); // [batch, heads, seq, seq]
-    const probs = ops.softmax(scores, additiveMask);
+    const probs = this.dropout.forward(ops.softmax(scores, additiveMask)); // HF returns them after dropout too
     const context = ops.matmul(probs, v); // [batch, heads, seq, d]
     return { context: ops.reshape(ops.permute(context, [0, 2, 1, 3]), [batch, seq, size]), probs };
   }

@@ -2,7 +2,9 @@
 // optimizer step, clear the gradients, accumulate them over `gradAccum` micro-batches (each loss
 // scaled by 1/gradAccum), clip their global norm, step AdamW at the scheduled learning rate.
 // Step k takes batches k·gradAccum … k·gradAccum + gradAccum − 1 of the list, cycling through it.
+// The model trains in training mode (dropout on, masks from the seed) unless `dropout` is false.
 
+import { RandomStream } from '../engine/random.js';
 import type { AnyRobertaModel } from '../model/roberta.js';
 import { AdamW } from './adamw.js';
 import type { Batch } from './batch.js';
@@ -22,6 +24,10 @@ export interface TrainOptions {
   readonly beta2: number;
   readonly eps: number;
   readonly gradAccum: number;
+  /** Dropout as the model's config sets it (true), or none (false: --no-dropout). */
+  readonly dropout: boolean;
+  /** Seeds the dropout masks. */
+  readonly seed: number;
 }
 
 /** What one optimizer step reports: its mean loss, the learning rate it used, the gradient norm before clipping. */
@@ -36,6 +42,8 @@ export async function train(model: AnyRobertaModel, batches: readonly Batch[], o
   const parameters = namedParameters(model);
   const optimizer = await AdamW.create(parameters, options);
   let next = 0;
+  model.mode.random = new RandomStream(options.seed);
+  model.train(options.dropout);
   try {
     for (let step = 0; step < options.steps; step++) {
       zeroGradients(parameters);
@@ -55,6 +63,7 @@ export async function train(model: AnyRobertaModel, batches: readonly Batch[], o
       onStep({ step, loss, lr, grad_norm: gradNorm });
     }
   } finally {
+    model.train(false);
     for (const { tensor } of parameters) {
       tensor.grad?.dispose();
       tensor.grad = undefined;

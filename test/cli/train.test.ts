@@ -44,7 +44,7 @@ describe.each(TRAINING_MODELS)('%s', (name) => {
     const result = await runCli([
       'train', '--model', fixtureDir(name), '--batches', trainingFile(name, 'batches.jsonl'), '--steps', String(hyper.steps), '--lr', String(hyper.lr),
       '--weight-decay', String(hyper.weight_decay), '--warmup-steps', String(hyper.warmup_steps), '--max-grad-norm', String(hyper.max_grad_norm),
-      '--adam-beta1', String(hyper.adam_beta1), '--adam-beta2', String(hyper.adam_beta2), '--adam-eps', String(hyper.adam_eps), '--out', outDir, '--json', '--backend', backend,
+      '--adam-beta1', String(hyper.adam_beta1), '--adam-beta2', String(hyper.adam_beta2), '--adam-eps', String(hyper.adam_eps), '--out', outDir, '--json', '--no-dropout', '--backend', backend,
     ]);
     expect(result.stderr).toBe(`wrote model.safetensors, config.json to ${outDir} (backend ${backend})\n`);
     expect(result.code).toBe(0);

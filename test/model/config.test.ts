@@ -37,6 +37,9 @@ describe('loadRobertaConfig on the fixtures', () => {
     problemType: undefined,
     positionEmbeddingType: 'absolute',
     tieWordEmbeddings: true,
+    hiddenDropoutProb: 0.1,
+    attentionProbsDropoutProb: 0.1,
+    classifierDropout: undefined,
   };
 
   it.each([
@@ -162,12 +165,21 @@ describe('parseRobertaConfig reads what transformers reads', () => {
       problemType: undefined,
       positionEmbeddingType: 'absolute',
       tieWordEmbeddings: true,
+      hiddenDropoutProb: 0.1,
+      attentionProbsDropoutProb: 0.1,
+      classifierDropout: undefined,
     });
     expect(warnings).toEqual([]);
   });
 
+  it('dropout probabilities are read for training; classifier_dropout null falls back to hidden_dropout_prob in the heads', () => {
+    const config = parseRobertaConfig(withKeys({ hidden_dropout_prob: 0.2, attention_probs_dropout_prob: 0, classifier_dropout: 0.3 }), 'c');
+    expect([config.hiddenDropoutProb, config.attentionProbsDropoutProb, config.classifierDropout]).toEqual([0.2, 0, 0.3]);
+    expect(configError(withKeys({ hidden_dropout_prob: 1 }))).toBe('config.json: key "hidden_dropout_prob": expected a probability in [0, 1) or null, got 1');
+  });
+
   it('unknown keys are accepted: PretrainedConfig.__init__ sets leftover kwargs as attributes', () => {
-    const extra = { my_custom_setting: { nested: [1, 2] }, classifier_dropout: 0.3, transformers_version: '4.36.2', gradient_checkpointing: false, use_cache: true };
+    const extra = { my_custom_setting: { nested: [1, 2] }, output_past: true, transformers_version: '4.36.2', gradient_checkpointing: false, use_cache: true };
     expect(parseRobertaConfig(withKeys(extra), 'c')).toEqual(parseRobertaConfig(tinyJson, 'c'));
   });
 

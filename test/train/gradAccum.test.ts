@@ -11,7 +11,7 @@ import { fixtureBatch } from './trainingFixtures.js';
 
 async function trainOnce(gradAccum: number): Promise<{ reports: StepReport[]; state: Awaited<ReturnType<typeof stateDict>> }> {
   const model = await fromPretrained(fixtureDir('tiny-cls'), { backend: 'cpu' });
-  const options: TrainOptions = { steps: 2, lr: 1e-3, weightDecay: 0.1, warmupSteps: 0, maxGradNorm: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, gradAccum };
+  const options: TrainOptions = { steps: 2, lr: 1e-3, weightDecay: 0.1, warmupSteps: 0, maxGradNorm: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, gradAccum, dropout: false, seed: 0 };
   const reports: StepReport[] = [];
   await train(model, [fixtureBatch('tiny-cls')], options, (r) => reports.push(r));
   const state = await stateDict(model);

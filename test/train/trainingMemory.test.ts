@@ -15,7 +15,7 @@ it(`${STEPS} optimizer steps keep live tensors and buffers flat`, async () => {
     { inputIds: [[0, 693, 654, 325, 2]], labels: [2] },
     { inputIds: [[0, 180, 148, 2, 1]], attentionMask: [[1, 1, 1, 1, 0]], labels: [1] },
   ];
-  const options = { steps: STEPS, lr: 1e-4, weightDecay: 0.01, warmupSteps: 10, maxGradNorm: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, gradAccum: 1 };
+  const options = { steps: STEPS, lr: 1e-4, weightDecay: 0.01, warmupSteps: 10, maxGradNorm: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, gradAccum: 1, dropout: true, seed: 7 };
   const samples: { step: number; tensors: number; buffers: number; bytes: number }[] = [];
   const losses: number[] = [];
   await train(model, batches, options, ({ step, loss }) => {
