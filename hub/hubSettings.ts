@@ -11,7 +11,7 @@ export interface HubOptions {
   /** Access token for private or gated repos. Default `HF_TOKEN`, then the token file `huggingface-cli login` writes. */
   readonly token?: string;
   /** Hub base URL. Default `HF_ENDPOINT`, then `https://huggingface.co`. */
-  readonly endpoint?: string;
+  readonly hubEndpoint?: string;
   /** Cache root. Default `HF_HUB_CACHE`, then `HF_HOME/hub`, then `~/.cache/huggingface/hub`. */
   readonly cacheDir?: string;
   /** Use only the cache. Default `HF_HUB_OFFLINE` (or `TRANSFORMERS_OFFLINE`) set to 1/ON/YES/TRUE. */
@@ -53,7 +53,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 function resolveEndpoint(option: string | undefined, env: Env): string {
   const raw = nonEmpty(option) ?? nonEmpty(env.HF_ENDPOINT) ?? DEFAULT_ENDPOINT;
-  const source = nonEmpty(option) !== undefined ? 'the endpoint option' : 'HF_ENDPOINT';
+  const source = nonEmpty(option) !== undefined ? 'the hubEndpoint option' : 'HF_ENDPOINT';
   let url: URL;
   try {
     url = new URL(raw);
@@ -87,7 +87,7 @@ export function resolveHubSettings(options: HubOptions, env: Env = process.env):
     throw new HubError('InvalidArgument', `timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
   }
   return {
-    endpoint: resolveEndpoint(options.endpoint, env),
+    endpoint: resolveEndpoint(options.hubEndpoint, env),
     token: resolveToken(options.token, env),
     cacheDir: nonEmpty(options.cacheDir) ?? hubCacheDir(env),
     offlineReason: resolveOfflineReason(options.offline, env),

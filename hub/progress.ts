@@ -1,8 +1,8 @@
 /** One file's download state, as reported to an `onProgress` listener. */
 export interface DownloadProgress {
   readonly file: string;
-  /** Bytes of the file on disk so far, including any resumed from an earlier attempt. */
-  readonly downloaded: number;
+  /** Bytes of the file received so far, including any resumed from an earlier attempt. */
+  readonly loaded: number;
   /** Final size, when the server announced it. */
   readonly total: number | undefined;
 }
@@ -143,7 +143,7 @@ export function createProgressSink(
 ): ProgressSink {
   const terminal = progressTerminal(options);
   const bar = terminal === undefined ? undefined : new ProgressBar(file, total, initial, terminal);
-  const report = (downloaded: number): void => options.onProgress?.({ file, downloaded, total });
+  const report = (downloaded: number): void => options.onProgress?.({ file, loaded: downloaded, total });
   return {
     update(downloaded) {
       bar?.update(downloaded);

@@ -79,7 +79,7 @@ export async function downloadFile(folder: RemoteFolder, name: string): Promise<
 async function readBody(response: Response, url: string, folder: RemoteFolder, name: string): Promise<Uint8Array> {
   const announced = Number(response.headers.get('content-length') ?? NaN);
   const total = Number.isSafeInteger(announced) && announced >= 0 ? announced : undefined;
-  const report = (downloaded: number) => folder.options.onProgress?.({ file: name, downloaded, total });
+  const report = (downloaded: number) => folder.options.onProgress?.({ file: name, loaded: downloaded, total });
   let buffer = new Uint8Array(total ?? 0);
   let loaded = 0;
   const reader = response.body?.getReader();

@@ -14,7 +14,7 @@ export interface BrowserHubOptions {
   /** Access token for private or gated repos (what HF_TOKEN is to Node), sent as `Authorization: Bearer`. */
   readonly token?: string;
   /** Hub base URL for ids. Default `https://huggingface.co`. */
-  readonly endpoint?: string;
+  readonly hubEndpoint?: string;
   /** Called on every chunk received, and once when a file comes from Cache Storage. */
   readonly onProgress?: (progress: DownloadProgress) => void;
   /** Keep downloads in Cache Storage and read them from there next time. Default true (where `caches` exists). */
@@ -56,7 +56,7 @@ export function openRemoteFolder(source: string, options: BrowserHubOptions = {}
   if (/^https?:\/\//i.test(source)) {
     folder = { base: source.replace(/\/+$/, ''), options, held: new Map() };
   } else if (isRepoId(source)) {
-    const endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
+    const endpoint = (options.hubEndpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
     const revision = options.revision ?? 'main';
     folder = { base: `${endpoint}/${source}/resolve/${encodeURIComponent(revision)}`, options, hub: { repoId: source, revision, endpoint }, held: new Map() };
   } else {

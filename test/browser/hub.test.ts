@@ -69,7 +69,7 @@ function cutOff(res: ServerResponse): void {
 
 interface Progress {
   readonly file: string;
-  readonly downloaded: number;
+  readonly loaded: number;
   readonly total: number | undefined;
 }
 
@@ -111,7 +111,7 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
   });
 
   it('a Hub id downloads from {endpoint}/{id}/resolve/{revision}/{file}, with progress, and matches Hugging Face', async () => {
-    const { logits, progress } = await load('org/tiny-cls', { endpoint: cors.url });
+    const { logits, progress } = await load('org/tiny-cls', { hubEndpoint: cors.url });
     expect(maxAbsDiff(logits, fixtureExpected('tiny-cls').get('logits')!.data)).toBeLessThanOrEqual(1e-4);
     expect(hub.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /org/tiny-cls/resolve/main/config.json',
@@ -122,19 +122,19 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
     for (const [file, size] of [['config.json', CONFIG.length], ['model.safetensors', WEIGHTS.length]] as const) {
       const events = progress.filter((p) => p.file === file);
       expect(events.length).toBeGreaterThan(0);
-      expect(events.every((p, i) => p.total === size && (i === 0 || p.downloaded > events[i - 1].downloaded))).toBe(true);
-      expect(events.at(-1)!.downloaded).toBe(size);
+      expect(events.every((p, i) => p.total === size && (i === 0 || p.loaded > events[i - 1].loaded))).toBe(true);
+      expect(events.at(-1)!.loaded).toBe(size);
     }
   });
 
   it('the second load comes from Cache Storage: no request reaches the Hub, same logits', async () => {
-    const first = await load('org/tiny-cls', { endpoint: cors.url });
+    const first = await load('org/tiny-cls', { hubEndpoint: cors.url });
     const before = cors.forwarded;
     await page.page.reload();
-    const second = await load('org/tiny-cls', { endpoint: cors.url });
+    const second = await load('org/tiny-cls', { hubEndpoint: cors.url });
     expect(cors.forwarded).toBe(before);
     expect(second.logits).toEqual(first.logits);
-    expect(second.progress.filter((p) => p.downloaded === p.total).map((p) => p.file)).toEqual(['config.json', 'model.safetensors']);
+    expect(second.progress.filter((p) => p.loaded === p.total).map((p) => p.file)).toEqual(['config.json', 'model.safetensors']);
     expect(await page.run<string[]>(`return (await (await caches.open('roberta-ts-models')).keys()).map((r) => new URL(r.url).pathname);`)).toEqual(
       expect.arrayContaining(['/org/tiny-cls/resolve/main/config.json', '/org/tiny-cls/resolve/main/model.safetensors']),
     );
@@ -145,7 +145,7 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
     ['sharded safetensors', 'org/tiny-mlm-sharded', ['model.safetensors', 'model.safetensors.index.json', ...shardNames]],
   ])('%s from the Hub, in transformers\' order of preference, matches Hugging Face', async (_, id, weightFiles) => {
     const before = hub.requests.length;
-    const { logits } = await load(id, { endpoint: cors.url }, 'tiny-mlm');
+    const { logits } = await load(id, { hubEndpoint: cors.url }, 'tiny-mlm');
     expect(maxAbsDiff(logits, fixtureExpected('tiny-mlm').get('logits')!.data)).toBeLessThanOrEqual(1e-4);
     const asked = hub.requests.slice(before).map((r) => r.path).filter((path) => !path.startsWith('/cdn/'));
     expect(asked).toEqual(['config.json', ...weightFiles].map((file) => `/${id}/resolve/main/${file}`));
@@ -153,7 +153,7 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
 
   it('a private repo loads with the token option (what HF_TOKEN is in Node), sent as a bearer token', async () => {
     const before = hub.requests.length;
-    const { logits } = await load('org/private', { endpoint: cors.url, token: 'hf_secret', useCache: false });
+    const { logits } = await load('org/private', { hubEndpoint: cors.url, token: 'hf_secret', useCache: false });
     expect(maxAbsDiff(logits, fixtureExpected('tiny-cls').get('logits')!.data)).toBeLessThanOrEqual(1e-4);
     const toRepo = hub.requests.slice(before).filter((r) => r.path.startsWith('/org/private/'));
     expect(toRepo.map((r) => r.headers.authorization)).toEqual(['Bearer hf_secret', 'Bearer hf_secret']);
@@ -161,7 +161,7 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
 
   it('AutoTokenizer loads from the Hub and gives transformers\' ids', async () => {
     const ids = await page.run<number[]>(
-      `const tokenizer = await R.AutoTokenizer.fromPretrained('org/tiny-cls', { endpoint: args.endpoint }); return tokenizer.encode(args.text).ids;`,
+      `const tokenizer = await R.AutoTokenizer.fromPretrained('org/tiny-cls', { hubEndpoint: args.endpoint }); return tokenizer.encode(args.text).ids;`,
       { endpoint: cors.url, text: TOKENIZER_CASE.text },
     );
     expect(ids).toEqual(TOKENIZER_CASE.ids_with_special);
@@ -170,7 +170,7 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
   it('pipeline(task, id) classifies text as transformers does (softmax of HF\'s logits)', async () => {
     const before = hub.requests.length;
     const scores = await page.run<Array<{ label: string; score: number }>>(
-      `const classify = await R.pipeline('text-classification', 'org/tiny-cls-text', { endpoint: args.endpoint, useCache: false });
+      `const classify = await R.pipeline('text-classification', 'org/tiny-cls-text', { hubEndpoint: args.endpoint, useCache: false });
        const [scores] = await classify.run([args.text], { topK: null });
        classify.dispose();
        return scores;`,
@@ -189,12 +189,12 @@ describe('bundle in Chromium: models from a Hub, through Cache Storage', () => {
   });
 
   const failures: Array<[string, () => [string, Record<string, unknown>], RegExp]> = [
-    ['a repo the Hub does not have', () => ['org/missing', { endpoint: cors.url }], /HubError: repository org\/missing not found \(HTTP 401 from 127\.0\.0\.1:\d+\), asked for 'config\.json' at revision 'main'/],
-    ['a private repo without a token', () => ['org/private', { endpoint: cors.url }], /HubError: repository org\/private not found \(HTTP 401 from 127\.0\.0\.1:\d+\).*set HF_TOKEN \(or the token option\) to an access token/],
+    ['a repo the Hub does not have', () => ['org/missing', { hubEndpoint: cors.url }], /HubError: repository org\/missing not found \(HTTP 401 from 127\.0\.0\.1:\d+\), asked for 'config\.json' at revision 'main'/],
+    ['a private repo without a token', () => ['org/private', { hubEndpoint: cors.url }], /HubError: repository org\/private not found \(HTTP 401 from 127\.0\.0\.1:\d+\).*set HF_TOKEN \(or the token option\) to an access token/],
     ['a folder without a model', () => [`${page.server.url}/test/fixtures/models/none`, {}], /HubError: http:\/\/127\.0\.0\.1:\d+\/test\/fixtures\/models\/none\/config\.json does not exist \(HTTP 404\): 'http:.*\/none' is not a model folder/],
     [
       'a server without CORS headers',
-      () => ['org/tiny-cls', { endpoint: hub.url, useCache: false }],
+      () => ['org/tiny-cls', { hubEndpoint: hub.url, useCache: false }],
       /HubError: fetching http:\/\/127\.0\.0\.1:\d+\/org\/tiny-cls\/resolve\/main\/config\.json failed before any response \(Failed to fetch\): the server is unreachable, or it does not allow http:\/\/127\.0\.0\.1:\d+ to read it \(CORS: it must answer with Access-Control-Allow-Origin/,
     ],
     ['an HTML page instead of a file', () => [`${page.server.url}/html`, {}], /HubError: http:\/\/127\.0\.0\.1:\d+\/html\/config\.json answered with an HTML page \(Content-Type: text\/html; charset=utf-8\), not the file config\.json/],

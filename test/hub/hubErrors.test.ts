@@ -115,8 +115,8 @@ describe('Hub error messages', () => {
   });
 
   it('rejects an endpoint that is not an http(s) URL', async () => {
-    await expect(resolveModelFile('org/public', 'config.json', { endpoint: 'huggingface.co' })).rejects.toThrow(
-      "the endpoint option 'huggingface.co' is not a URL",
+    await expect(resolveModelFile('org/public', 'config.json', { hubEndpoint: 'huggingface.co' })).rejects.toThrow(
+      "the hubEndpoint option 'huggingface.co' is not a URL",
     );
   });
 });

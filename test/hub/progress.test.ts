@@ -103,8 +103,8 @@ describe('createProgressSink', () => {
       sink.finish(10);
       expect(terminal.writes.length > 0).toBe(drawn);
       expect(seen).toEqual([
-        { file: 'f', downloaded: 4, total: 10 },
-        { file: 'f', downloaded: 10, total: 10 },
+        { file: 'f', loaded: 4, total: 10 },
+        { file: 'f', loaded: 10, total: 10 },
       ]);
     }
   });

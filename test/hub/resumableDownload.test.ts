@@ -33,7 +33,7 @@ const rangesSeen = (): (string | undefined)[] => hub.requestsTo('GET', '/cdn/').
 const cutEvery = (step: number) => ({
   quiet: true,
   onProgress: (p: DownloadProgress) => {
-    if (p.downloaded % step === 0) hub.dropStalled();
+    if (p.loaded % step === 0) hub.dropStalled();
   },
 });
 
@@ -98,7 +98,7 @@ describe('resumable downloads', () => {
       quiet: true,
       onProgress: (p) => {
         expect(p).toMatchObject({ file: 'model.safetensors', total: weights.length });
-        seen.push(p.downloaded);
+        seen.push(p.loaded);
       },
     });
     expect(seen.at(-1)).toBe(weights.length);
