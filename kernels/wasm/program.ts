@@ -5,11 +5,13 @@ import { ModuleBuilder } from './emit/module.js';
 import { emitGemm } from './simd/gemm.js';
 import { emitLayerNorm } from './simd/layerNorm.js';
 import { emitSoftmax } from './simd/softmax.js';
+import { emitSoftmaxBackward } from './simd/softmaxBackward.js';
 
 export function buildKernelModule(sharedMemory: boolean): Uint8Array {
   const m = new ModuleBuilder();
   emitGemm(m);
   emitSoftmax(m);
+  emitSoftmaxBackward(m);
   emitLayerNorm(m);
   return m.encode(sharedMemory);
 }

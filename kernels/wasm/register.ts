@@ -18,7 +18,6 @@ import { layerNormBackward } from '../cpu/layerNorm.js';
 import { logSoftmax } from '../cpu/logSoftmax.js';
 import { scale } from '../cpu/scale.js';
 import { slice } from '../cpu/slice.js';
-import { softmaxBackward } from '../cpu/softmax.js';
 import { sumTo } from '../cpu/sumTo.js';
 import { topk } from '../cpu/topk.js';
 import { unary, unaryBackward } from '../cpu/unary.js';
@@ -28,7 +27,7 @@ import type { WasmKernel } from './kernel.js';
 import { linear } from './linear.js';
 import { matmul } from './matmul.js';
 import { permute } from './permute.js';
-import { softmax } from './softmax.js';
+import { softmax, softmaxBackward } from './softmax.js';
 
 // Above the CPU reference and gpu.js, below WebGPU: on a machine with a real GPU that is faster.
 registerBackend({ name: 'wasm', priority: 10, create: () => WasmBackend.create() });
@@ -61,7 +60,7 @@ register('argmax', argmax);
 register('topk', topk);
 register('cast', cast);
 
-// Training: the reference kernels for now (float64 sums over shared-memory views).
+// Training: SIMD for softmax's gradient (attention's [batch, heads, seq, seq] rows), the reference kernels for the rest.
 register('sumTo', sumTo);
 register('logSoftmax', logSoftmax);
 register('unaryBackward', unaryBackward);

@@ -20,3 +20,12 @@ export const softmax: WasmKernel<'softmax'> = (backend, inputs, attrs, outputs) 
   backend.run('softmax', [x.storage.byteOffset, y.byteOffset, n, maskRows.byteOffset, mask ? 1 : 0], rows, x.size * 8);
   return [y];
 };
+
+/** The gradient through softmax from its output, rows split between threads (simd/softmaxBackward.ts). */
+export const softmaxBackward: WasmKernel<'softmaxBackward'> = (backend, [y, dy], _attrs, [out]) => {
+  const n = y.shape[y.shape.length - 1];
+  const rows = n === 0 ? 0 : y.size / n;
+  const dx = backend.allocate('float32', out.size);
+  backend.run('softmaxBackward', [y.storage.byteOffset, dy.storage.byteOffset, dx.byteOffset, n], rows, y.size * 6);
+  return [dx];
+};

@@ -482,7 +482,7 @@ const backwardCases: ParityCase[] = [
       run: ([x, dy]) => ops.unaryBackward(x, dy, fn),
     }),
   ),
-  ...[[3, 17], [2, 3, 7, 129]].map(
+  ...[[3, 17], [2, 3, 7, 129], [1, 12, 128, 128]].map(
     (shape): ParityCase => ({
       name: `softmaxBackward ${fmt(shape)}`,
       op: 'softmaxBackward',

@@ -102,6 +102,8 @@ export const f32 = {
   load: (address: Operand<'i32'>, offset = 0): Expr<'f32'> => expr('f32', [...codeOf('i32', address), Op.f32_load, ...memarg('f32', offset)]),
   eq: binary('f32', 'i32', [Op.f32_eq]),
   add: binary('f32', 'f32', [Op.f32_add]),
+  sub: binary('f32', 'f32', [Op.f32_sub]),
+  mul: binary('f32', 'f32', [Op.f32_mul]),
   div: binary('f32', 'f32', [Op.f32_div]),
   max: binary('f32', 'f32', [Op.f32_max]),
   demoteF64: unary('f64', 'f32', [Op.f32_demote_f64]),

@@ -35,6 +35,8 @@ export const Op = {
   i32_and: 0x71,
   i32_shl: 0x74,
   f32_add: 0x92,
+  f32_sub: 0x93,
+  f32_mul: 0x94,
   f32_div: 0x95,
   f32_max: 0x97,
   f64_sqrt: 0x9f,
