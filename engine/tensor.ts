@@ -3,7 +3,7 @@
 // counted and freed when its last tensor is disposed.
 
 import type { Backend, TensorInfo } from './backend.js';
-import type { DType, TypedArray } from './dtype.js';
+import { dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import { setTensorCheck, track } from './scope.js';
 import type { TapeEdge } from './tape.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
@@ -98,7 +98,9 @@ export class Tensor {
    */
   overwrite(values: TypedArray): void {
     this.assertLive('overwrite');
-    if (values.length !== this.size) throw new Error(`overwrite: ${values.length} values for tensor #${this.id} ${formatShape(this.shape)} of ${this.size}`);
+    if (values.length !== this.size || dtypeOfArray(values) !== this.dtype) {
+      throw new Error(`overwrite: ${values.length} values of ${dtypeOfArray(values) ?? 'another type'} for tensor #${this.id} ${formatShape(this.shape)} ${this.dtype}`);
+    }
     const next = new StorageRef(this.backend, this.backend.upload(values, this.dtype));
     live.buffers++;
     this.ref.release();
