@@ -19,13 +19,16 @@ export const scatterAdd: CpuKernel<'scatterAdd'> = (backend, [updates, ids], { p
   const width = out.shape[1];
   const U = updates.storage;
   const I = ids.storage;
-  const sums = new Float64Array(out.size);
+  // float64 sums for the rows the ids name only: a batch touches few rows of a 50k-row table.
+  const sums = new Map<number, Float64Array>();
   for (let i = 0; i < ids.size; i++) {
     if (I[i] === paddingIdx) continue;
-    const row = I[i] * width;
-    for (let j = 0; j < width; j++) sums[row + j] += U[i * width + j];
+    let row = sums.get(I[i]);
+    if (!row) sums.set(I[i], (row = new Float64Array(width)));
+    for (let j = 0; j < width; j++) row[j] += U[i * width + j];
   }
   const Y = backend.allocate('float32', out.size);
-  Y.set(sums);
+  Y.fill(0); // the wasm backend hands out reused memory
+  for (const [r, row] of sums) Y.set(row, r * width);
   return [Y];
 };

@@ -1,17 +1,27 @@
 // Batched matmul (attention's q·kᵀ and probs·v): the SIMD kernel of simd/gemm.ts with B packed
 // one panel at a time as it goes, since B is an activation here, not a weight. Work items are
 // (batch, column panel) pairs, split between threads. A table of per-batch byte offsets lets the
-// kernel follow any batch broadcasting. A transposed `a` (never used by the model) runs on the
-// CPU reference kernel.
+// kernel follow any batch broadcasting. A transposed `a` (training's weight gradients, dzᵀ·x) is
+// first copied into row-major order: one pass over a, against the product's k passes.
 
 import { forEachBroadcast } from '../cpu/broadcast.js';
-import { matmul as referenceMatmul } from '../cpu/matmul.js';
+import { permute as referencePermute } from '../cpu/permute.js';
 import { gemmScratchFloats, NR } from './simd/gemm.js';
 import type { WasmKernel } from './kernel.js';
 
 export const matmul: WasmKernel<'matmul'> = (backend, inputs, attrs, outputs) => {
-  if (attrs.transposeA) return referenceMatmul(backend, inputs, attrs, outputs);
   const [a, b] = inputs;
+  if (attrs.transposeA) {
+    const rank = a.shape.length;
+    const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
+    const shape = perm.map((p) => a.shape[p]);
+    const [rowMajor] = referencePermute(backend, [a], { perm }, [{ shape, dtype: 'float32', size: a.size }]);
+    try {
+      return matmul(backend, [{ ...a, storage: rowMajor, shape }, b], { ...attrs, transposeA: false }, outputs);
+    } finally {
+      backend.free(rowMajor);
+    }
+  }
   const [out] = outputs;
   const rank = out.shape.length;
   const m = out.shape[rank - 2];
