@@ -5,7 +5,9 @@
 // matmul → scale → softmax → matmul) may have a kernel that fuses the steps; a backend without one
 // still runs the op, through the composition. Such an op asks `hasKernel` and falls back; the fused
 // kernel must compute what the composition does (tests hold it to the same CPU reference), so
-// which path runs changes speed and memory, never the meaning.
+// which path runs changes speed and memory, never the meaning. While some input requires a gradient
+// (tape.ts) a composite op takes its composition, whose ops the tape records one by one: a fused
+// kernel has no gradient rule of its own.
 
 import type { Backend, OutputSpec, TensorInfo } from './backend.js';
 import type { OpAttrs, OpName } from './opTypes.js';
