@@ -2,9 +2,10 @@
 // optimizer's per-step loss, learning rate and gradient norm, the parameters after four AdamW
 // steps, and the written folder's layout and names against the fixture model's own.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
+import { encodeSafetensors, type SafetensorsWriteDType } from '../../model/weights/safetensorsWriter.js';
 import { fixtureDir, maxAbsDiff } from '../model/fixtureModels.js';
 import { makeTempDir } from '../tempDir.js';
 import { fixtureTensors, tensorTolerance, trainingFile, TRAINING_MODELS } from '../train/trainingFixtures.js';
@@ -72,6 +73,31 @@ describe.each(TRAINING_MODELS)('%s', (name) => {
       if (!(error <= tolerance)) throw new Error(`${key} on ${backend}: max |Δ| = ${error} after ${hyper.steps} steps`);
     }
   });
+});
+
+it('trains an F16 checkpoint in float32: the same steps as from an F32 file of its values, written as F32', async () => {
+  const weights = readTensors(join(fixtureDir('tiny-cls'), 'model.safetensors'));
+  const dirOf = (dtype: SafetensorsWriteDType, source: Map<string, { shape: readonly number[]; data: ArrayLike<number> }>) => {
+    const dir = join(tmp, `tiny-cls-${dtype}`);
+    mkdirSync(dir);
+    copyFileSync(join(fixtureDir('tiny-cls'), 'config.json'), join(dir, 'config.json'));
+    writeFileSync(join(dir, 'model.safetensors'), encodeSafetensors(Object.fromEntries([...source].map(([k, t]) => [k, { dtype, shape: t.shape, data: t.data }]))));
+    return dir;
+  };
+  const halfDir = dirOf('F16', weights);
+  const decodedDir = dirOf('F32', readTensors(join(halfDir, 'model.safetensors'))); // the F16 values, exactly, in float32
+  const trained: { log: string; weights: ReturnType<typeof readTensors> }[] = [];
+  for (const dir of [halfDir, decodedDir]) {
+    const out = `${dir}-trained`;
+    const result = await runCli(['train', '--model', dir, '--batches', trainingFile('tiny-cls', 'batches.jsonl'), '--steps', '2', '--lr', '1e-3', '--no-dropout', '--out', out, '--quiet', '--json']);
+    expect(result.code).toBe(0);
+    trained.push({ log: result.stdout, weights: readTensors(join(out, 'model.safetensors')) });
+  }
+  expect(trained[0].log).toBe(trained[1].log);
+  for (const [key, t] of trained[0].weights) {
+    expect([key, t.dtype]).toEqual([key, 'float32']);
+    expect([key, maxAbsDiff(t.data, trained[1].weights.get(key)!.data)]).toEqual([key, 0]);
+  }
 });
 
 it('refuses to train on gpujs with one line before any work', async () => {
