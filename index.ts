@@ -42,4 +42,10 @@ export { encodeChoices, type ChoiceInputs } from './pipelines/multipleChoice.js'
 export { AutoModel, AutoTokenizer } from './pipelines/auto.js';
 // A gpu.js mode other than the registered backend's (a browser has no ROBERTA_GPUJS_MODE to set).
 export { createGpujsBackend, GPUJS_MODES, type GpujsMode } from './kernels/gpujs/register.js';
+// A webgpu backend with chosen options — `matmul` pins one version, as ROBERTA_WEBGPU_MATMUL does in
+// Node — and the WGSL it compiles, for pages that compare the kernels (demo/'s Kernels tab).
+export { createWebGpuBackend } from './kernels/wgsl/create.js';
+export type { WebGpuBackend, WebGpuOptions } from './kernels/wgsl/backend.js';
+export { MATMUL_VERSIONS, type MatmulVersion } from './kernels/wgsl/matmulVersions.js';
+export { wgslSource, WGSL_KERNELS, type WgslKernel } from './kernels/wgsl/sources.js';
 export { resolveModelDir, downloadRobertaSnapshot, HubError, type HubOptions } from './platform/modelSource.js';
