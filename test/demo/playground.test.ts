@@ -141,6 +141,9 @@ describe('playground (demo/) in Chromium', () => {
     expect(tokens.map(([, token]) => token)).toEqual(ids.map((id) => CLS.tokenOf.get(id)));
     expect(tokens.map(([, , special]) => special)).toEqual(ids.map((id) => id === 0 || id === 2));
     expect(tokens[1][3]).toBe('0,1'); // a letter per id: the first piece is the text's first character
+    await page().click('[data-tab=tokens]');
+    await page().hover('#tokens-view .token >> nth=3');
+    expect(await page().textContent('.source-text mark')).toBe((CLS.texts[ROW] as string).slice(2, 3));
     await screenshot('tokens');
   });
 
@@ -197,6 +200,17 @@ describe('playground (demo/) in Chromium', () => {
     await page().selectOption('select[name=wgsl-kernel]', 'matmul:tiled');
     expect(await page().textContent('#wgsl-source')).toMatch(/var<workgroup>/);
     await screenshot('kernels');
+  });
+
+  it('a reloaded page loads a model it had from Cache Storage: no request reaches the Hub, same scores', async () => {
+    await submit({ text: CLS.texts[ROW] as string, task: 'text-classification', model: 'org/tiny-cls' });
+    const before = await numbers('#answer .bar');
+    const requests = cors.forwarded;
+    await page().reload();
+    await page().waitForSelector('body[data-ready=page]');
+    expect(await submit({ text: CLS.texts[ROW] as string, task: 'text-classification', model: 'org/tiny-cls' })).toBe('run');
+    expect(cors.forwarded).toBe(requests);
+    expect(await numbers('#answer .bar')).toEqual(before);
   });
 
   const errors: Array<[string, () => string, RegExp]> = [
