@@ -2,9 +2,10 @@
 # The WebGPU engine on a real GPU, in one call: reports the machine, makes sure Dawn reaches the GPU
 # through Vulkan, runs the WebGPU tests (kernel parity against the CPU reference on random shapes,
 # matmul versions, erf accuracy, memory, RoBERTa fixture parity), the kernel benchmark, the
-# roberta-base-sized model end to end (with each matmul version pinned, too), the memory peak of
-# loading it, and Hugging Face transformers on PyTorch (CUDA) as the reference: parity of our
-# logits with its logits on the same weights and ids, and its latency.
+# roberta-base-sized model end to end (with each matmul version pinned, too), what recording a
+# forward costs the host (dispatches, record_ms: every webgpu `bench --json` line has them), the
+# memory peak of loading it, and Hugging Face transformers on PyTorch (CUDA) as the reference:
+# parity of our logits with its logits on the same weights and ids, and its latency.
 #
 # Meant for a bare CUDA/Python container, which lacks Node and the Vulkan loader: when `.gpu/`
 # (made by bench/gpu-kit.sh) is present, Node, node_modules and libvulkan1 are unpacked from it.
@@ -126,6 +127,11 @@ $quick || for version in naive tiled blocked; do
   for shape in 1x128 8x512; do
     run_step "e2e-$version-$shape" 120 env ROBERTA_WEBGPU_MATMUL=$version node dist/cli/main.js bench --model "$model" --backend webgpu --batch "${shape%x*}" --seq "${shape#*x}" --runs 20 --warmup 3 --json
   done
+done
+
+step "host time of recording a forward, webgpu (dispatches, record_ms; many runs: it is a few ms)"
+for shape in 1x16 1x128; do
+  run_step "record-$shape" 120 node dist/cli/main.js bench --model "$model" --backend webgpu --batch "${shape%x*}" --seq "${shape#*x}" --runs 100 --warmup 5 --json
 done
 
 step "memory while loading, webgpu"

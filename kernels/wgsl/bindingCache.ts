@@ -2,9 +2,9 @@
 //
 // Every dispatch needs a bind group (its uniform struct and its tensors' buffers), and creating
 // one is the most expensive call a kernel makes on the host: Dawn validates and translates the
-// whole descriptor. A roberta-base forward records ~170 dispatches; creating their bind groups
-// took 9.5 of the 15 ms it took to record one (b1×s16, Dawn on SwiftShader) — on a real GPU,
-// where the kernels themselves take a few milliseconds, host time like that is the latency.
+// whole descriptor. When a roberta-base forward recorded ~170 dispatches (~100 now), creating
+// their bind groups took 9.5 of the 15 ms it took to record one (b1×s16, Dawn on SwiftShader) — on
+// a real GPU, where the kernels themselves take a few milliseconds, host time like that is the latency.
 //
 // Two facts make caching work. A uniform struct depends only on shapes and constants, so the
 // same dispatch in the next call (or in the next layer) packs the same bytes: uniform buffers are
