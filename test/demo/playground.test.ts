@@ -1,6 +1,6 @@
 // The playground (demo/) in headless Chromium, served by `npm run demo`'s server (dist/, cross-origin
 // isolated), with fixture models from the stand-in Hub behind its CORS front (`?hub=`). Each tab's
-// numbers are checked against Hugging Face's outputs for the same ids: classification scores,
+// numbers are checked against Hugging Face's outputs for the same ids: classification scores, pooled vectors,
 // fill-mask candidates, token ids, attention cells, and the logit lens, computed here from HF's
 // hidden states and the LM head's weights. The kernel tab finishes a small run on every backend;
 // bad sources give readable errors on the page. Screenshots of each view go to docs/.
@@ -181,6 +181,17 @@ describe('playground (demo/) in Chromium', () => {
     expect(await page().$$eval('#layer-norms circle', (dots) => dots.length)).toBe(n * 3);
     expect(await page().$$eval('#layer-cosines circle', (dots) => dots.length)).toBe(n * 2);
     await screenshot('layers');
+  });
+
+  it('Run: feature-extraction shows the mean-pooled, unit-length vector of HF’s last hidden state', async () => {
+    expect(await submit({ text: CLS.texts[ROW] as string, task: 'feature-extraction', model: 'org/tiny-cls', backend: 'webgpu' })).toBe('run');
+    const n = realIds('tiny-cls').length;
+    const rows = Array.from({ length: n }, (_, s) => expectedRow('tiny-cls', 'last_hidden_state', s));
+    const mean = rows[0].map((_, i) => rows.reduce((sum, row) => sum + row[i], 0) / n);
+    const length = Math.sqrt(mean.reduce((sum, v) => sum + v * v, 0));
+    const shown = await numbers('#answer .bar');
+    expect(shown.length).toBe(16);
+    shown.forEach((v, i) => expect(Math.abs(v - Math.abs(mean[i] / length))).toBeLessThanOrEqual(1e-5));
   });
 
   it('Kernels: a small run finishes on every backend, numbers on the page and in the JSON; the WGSL source is shown', async () => {
