@@ -49,12 +49,14 @@ function erf(x: number): number {
   return Math.sign(x) * y;
 }
 
-/** HF's RobertaLMHead on one hidden vector: decoder(layer_norm(gelu(dense(h)))) + bias; the top id. */
+const MLM_WEIGHTS = safetensorsTensors(parseSafetensors(readFileSync(join(fixtureDir('tiny-mlm'), 'model.safetensors')), 'tiny-mlm'));
+
+/** HF's RobertaLMHead on one hidden vector: decoder(layer_norm(gelu(dense(h)))) + bias, the decoder tied to the word embeddings; the top id. */
 function lmHeadTop(h: number[]): number {
-  const w = safetensorsTensors(parseSafetensors(readFileSync(join(fixtureDir('tiny-mlm'), 'model.safetensors')), 'tiny-mlm'));
-  const get = (k: string) => w.get(k)!.data;
   const H = h.length;
-  const [dw, db, lw, lb, emb, bias] = ['lm_head.dense.weight', 'lm_head.dense.bias', 'lm_head.layer_norm.weight', 'lm_head.layer_norm.bias', 'roberta.embeddings.word_embeddings.weight', 'lm_head.bias'].map(get);
+  const [dw, db, lw, lb, emb, bias] = ['lm_head.dense.weight', 'lm_head.dense.bias', 'lm_head.layer_norm.weight', 'lm_head.layer_norm.bias', 'roberta.embeddings.word_embeddings.weight', 'lm_head.bias'].map(
+    (name) => MLM_WEIGHTS.get(name)!.data,
+  );
   const x = Array.from({ length: H }, (_, i) => h.reduce((s, v, j) => s + v * dw[i * H + j], db[i])).map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2)));
   const mean = x.reduce((a, b) => a + b, 0) / H;
   const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / H;
