@@ -3,7 +3,7 @@
 // numbers are checked against Hugging Face's outputs for the same ids: classification scores, pooled vectors,
 // fill-mask candidates, token ids, attention cells, and the logit lens, computed here from HF's
 // hidden states and the LM head's weights. The kernel tab finishes a small run on every backend;
-// bad sources give readable errors on the page. Screenshots of each view go to docs/.
+// bad sources give readable errors on the page. Screenshots of each view are checked non-blank (and go to docs/ with UPDATE_SCREENSHOTS=1).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { fixtureDir, fixtureExpected, fixtureInputs } from '../model/fixtureModels.js';
 import { FakeHub, type RepoFile } from '../hub/fakeHub.js';
 import { tinyModelDir } from '../pipelines/tinyModelDir.js';
+import { makeTempDir } from '../tempDir.js';
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
 import { serveDemo, type DemoServer } from '../../bundle/demo.js';
 import { CorsProxy } from '../browser/corsProxy.js';
@@ -18,7 +19,10 @@ import { launchChromium } from '../browser/chromium.js';
 import type { Browser, Page } from 'playwright-core';
 import { distinctColours } from './png.js';
 
-const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+// The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; a plain run writes them to a
+// temp dir, so running the tests leaves the working tree as it was (the Kernels view's timings
+// differ every run).
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/', import.meta.url)) : makeTempDir('screenshots');
 const MAIN = 'd'.repeat(40);
 const ROW = 1; // fixture row 1: 9 real tokens
 const MASK_AT = 4;
@@ -94,7 +98,7 @@ describe('playground (demo/) in Chromium', () => {
     await page().click(`[data-tab=${tab}]`);
     const png = await page().screenshot({ fullPage: false });
     expect(distinctColours(png)).toBeGreaterThan(20);
-    writeFileSync(join(DOCS, `playground-${tab}.png`), png);
+    writeFileSync(join(SCREENSHOTS, `playground-${tab}.png`), png);
   }
 
   const numbers = (selector: string) => page().$$eval(selector, (nodes) => nodes.map((n) => Number(n.getAttribute('data-value'))));
