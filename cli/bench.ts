@@ -19,7 +19,7 @@ import { WebGpuBackend } from '../kernels/wgsl/backend.js';
 import { fromPretrained } from '../model/fromPretrained.js';
 import { flagIsSet, optionalString } from './args.js';
 import { UsageError, type CliCommand, type CommandIO, type ParsedArgs } from './command.js';
-import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, verboseLog } from './common.js';
+import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, REVISION_FLAG, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 
 const DEFAULTS = { batch: 1, seq: 128, runs: 10, warmup: 1 } as const;
@@ -122,7 +122,7 @@ export const benchCommand: CliCommand = {
     peers: { type: 'boolean', description: 'also time onnxruntime-web and onnxruntime-node on the same weights and ids' },
     random: { type: 'string', description: 'create (or reuse) a deterministic random model: base (roberta-base size) or tiny' },
     out: { type: 'string', description: 'directory for --random (default bench/models/roberta-<preset>-random)' },
-    revision: { type: 'string', description: 'Hub revision (branch, tag or commit)', default: 'main' },
+    revision: REVISION_FLAG,
     ...COMMON_FLAGS,
   },
   async run(args, io) {

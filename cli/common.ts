@@ -27,7 +27,9 @@ export function verboseLog(args: ParsedArgs, io: CommandIO): ((line: string) => 
   return args.flags.verbose === true ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
 }
 
+export const REVISION_FLAG: FlagSpec = { type: 'string', description: 'Hub revision: branch, tag or commit', default: 'main' };
+
 export const MODEL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   backend: BACKEND_FLAG,
-  revision: { type: 'string', description: 'Hub revision: branch, tag or commit', default: 'main' },
+  revision: REVISION_FLAG,
 };

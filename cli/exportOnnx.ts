@@ -5,7 +5,7 @@
 import { exportOnnx } from '../model/onnx/export.js';
 import { flagIsSet, requireString } from './args.js';
 import type { CliCommand } from './command.js';
-import { COMMON_FLAGS, verboseLog } from './common.js';
+import { COMMON_FLAGS, REVISION_FLAG, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 
 export const exportOnnxCommand: CliCommand = {
@@ -22,7 +22,7 @@ export const exportOnnxCommand: CliCommand = {
     'token-type-ids': { type: 'boolean', description: 'add a token_type_ids input (default: none, zeros are used as in HF)' },
     'hidden-states': { type: 'boolean', description: 'also output hidden_states.0…N' },
     attentions: { type: 'boolean', description: 'also output attentions.0…N-1' },
-    revision: { type: 'string', description: 'Hub revision: branch, tag or commit', default: 'main' },
+    revision: REVISION_FLAG,
     ...COMMON_FLAGS,
   },
   async run(args, io) {

@@ -9,7 +9,7 @@ import { jsonSyntaxDetail } from '../model/weights/json.js';
 import { encodeSafetensors, type SafetensorsWriteTensor } from '../model/weights/safetensorsWriter.js';
 import { flagIsSet, requireString } from './args.js';
 import type { CliCommand } from './command.js';
-import { BACKEND_FLAG, backendPreference, COMMON_FLAGS } from './common.js';
+import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, REVISION_FLAG, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 
 function parseInputs(text: string, file: string): ModelInputs {
@@ -53,7 +53,7 @@ export const forwardCommand: CliCommand = {
     backend: { ...BACKEND_FLAG, default: 'cpu' },
     'hidden-states': { type: 'boolean', description: 'also write hidden_states.0…N' },
     attentions: { type: 'boolean', description: 'also write attentions.0…N-1' },
-    revision: { type: 'string', description: 'Hub revision (branch, tag or commit)', default: 'main' },
+    revision: REVISION_FLAG,
     ...COMMON_FLAGS,
   },
   async run(args, io) {
@@ -62,8 +62,7 @@ export const forwardCommand: CliCommand = {
     const outFile = requireString(args, 'out');
     const dir = await resolveModel(args, io);
     const inputs = parseInputs(await readFile(inputsFile, 'utf8'), inputsFile);
-    const log = flagIsSet(args, 'verbose') ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
-    const model = await fromPretrained(dir, { backend, log });
+    const model = await fromPretrained(dir, { backend, log: verboseLog(args, io) });
     try {
       const out = model.forward(inputs, { outputHiddenStates: flagIsSet(args, 'hidden-states'), outputAttentions: flagIsSet(args, 'attentions') });
       const tensors: Record<string, SafetensorsWriteTensor> = {};

@@ -12,7 +12,7 @@ import { namedParameters, zeroGradients } from '../train/parameters.js';
 import { assertCanTrain } from '../train/trainingOps.js';
 import { flagIsSet, requireString } from './args.js';
 import type { CliCommand } from './command.js';
-import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, verboseLog } from './common.js';
+import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, REVISION_FLAG, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 
 /** A batch from JSON text; `where` names the file (and line) in errors. */
@@ -44,7 +44,7 @@ export const gradCommand: CliCommand = {
     },
     out: { type: 'string', description: 'safetensors file to write: loss (float32 scalar) and grad.<name> for every parameter' },
     backend: { ...BACKEND_FLAG, default: 'cpu' },
-    revision: { type: 'string', description: 'Hub revision (branch, tag or commit)', default: 'main' },
+    revision: REVISION_FLAG,
     ...COMMON_FLAGS,
   },
   async run(args, io) {

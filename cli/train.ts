@@ -11,7 +11,7 @@ import { train, type TrainOptions } from '../train/loop.js';
 import { assertCanTrain } from '../train/trainingOps.js';
 import { flagIsSet, integerFlag, requireString } from './args.js';
 import { UsageError, type CliCommand, type ParsedArgs } from './command.js';
-import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, verboseLog } from './common.js';
+import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, REVISION_FLAG, verboseLog } from './common.js';
 import { batchFromJson } from './grad.js';
 import { resolveModel } from './resolveModel.js';
 
@@ -76,7 +76,7 @@ export const trainCommand: CliCommand = {
     out: { type: 'string', description: 'folder to write: config.json, model.safetensors, the tokenizer files' },
     backend: { ...BACKEND_FLAG, default: 'cpu' },
     json: { type: 'boolean', description: 'one JSON line per optimizer step: {"step", "loss", "lr", "grad_norm"}' },
-    revision: { type: 'string', description: 'Hub revision (branch, tag or commit)', default: 'main' },
+    revision: REVISION_FLAG,
     ...COMMON_FLAGS,
   },
   async run(args, io) {
