@@ -3,6 +3,7 @@
 // its own file and pipeline.ts can still register them all without an import cycle.
 
 import { disposeOutput, type AnyRobertaModel } from '../model/roberta.js';
+import { ConfigError } from '../model/config.js';
 import { InputError } from '../model/inputs.js';
 import type { BatchInput, Encoding, RobertaTokenizer, TruncationOption } from '../tokenizer/index.js';
 
@@ -106,7 +107,7 @@ export function checkTexts(task: string, input: unknown): string[] {
 /** The name of class `index` (HF's `config.id2label[index]`), or an error naming the task. */
 export function labelOf(id2label: ReadonlyMap<number, string>, index: number, task: string): string {
   const label = id2label.get(index);
-  if (label === undefined) throw new Error(`${task}: the model's id2label has no name for class ${index}`);
+  if (label === undefined) throw new ConfigError(`${task}: the model's id2label has no name for class ${index}`);
   return label;
 }
 

@@ -5,6 +5,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import * as ops from '../engine/ops/index.js';
 import { resolveModelDir, type HubOptions } from '../platform/modelSource.js';
+import { ConfigError } from '../model/config.js';
 import { fromPretrained, type FromPretrainedOptions } from '../model/fromPretrained.js';
 import { InputError } from '../model/inputs.js';
 import { loadTokenizer } from '../tokenizer/index.js';
@@ -82,7 +83,7 @@ export class FillMaskPipeline extends BasePipeline {
   async run(input: string | readonly string[], options: FillMaskOptions = {}): Promise<FillMaskResult[][][]> {
     const texts = checkTexts('fill-mask', input);
     const maskId = this.tokenizer.specialTokens.mask?.id;
-    if (maskId === undefined) throw new Error('fill-mask: this tokenizer has no mask token');
+    if (maskId === undefined) throw new ConfigError('fill-mask: this tokenizer has no mask token');
     const vocab = this.model.config.vocabSize;
     const k = Math.min(options.topK ?? 5, vocab);
     return this.batched(texts, async ({ ids, first, out }) => {
@@ -159,15 +160,15 @@ export type PipelineFor<T extends PipelineTask> = InstanceType<(typeof TASKS)[T]
 
 export async function pipeline<T extends PipelineTask>(task: T, modelIdOrDir: string, options: PipelineOptions = {}): Promise<PipelineFor<T>> {
   const spec = TASKS[task];
-  if (!spec) throw new Error(`pipeline: unknown task "${String(task)}" (supported: ${Object.keys(TASKS).join(', ')})`);
+  if (!spec) throw new InputError(`pipeline: unknown task "${String(task)}" (supported: ${Object.keys(TASKS).join(', ')})`);
   const batchSize = options.batchSize ?? 8;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`pipeline: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`pipeline: batchSize must be a positive integer, got ${batchSize}`);
   const dir = await resolveModelDir(modelIdOrDir, options);
   const tokenizer = await loadTokenizer(dir);
   const model = await fromPretrained(dir, options);
   if (spec.architecture && model.architecture !== spec.architecture) {
     model.dispose();
-    throw new Error(`pipeline: ${task} needs a ${spec.architecture}, but ${modelIdOrDir} is a ${model.architecture}`);
+    throw new ConfigError(`pipeline: ${task} needs a ${spec.architecture}, but ${modelIdOrDir} is a ${model.architecture}`);
   }
   // transformers loads such a pair and fails only on a text that uses an id past the table.
   if (tokenizer.vocabSize > model.config.vocabSize) {

@@ -4,6 +4,7 @@
 // As in transformers 4.36.2's ZeroShotClassificationPipeline.
 
 import type { Tensor } from '../engine/tensor.js';
+import { ConfigError } from '../model/config.js';
 import { InputError } from '../model/inputs.js';
 import { BasePipeline, checkTexts } from './basePipeline.js';
 import { softmaxRow } from './scores.js';
@@ -36,7 +37,7 @@ export function parseCandidateLabels(labels: string | readonly string[]): string
  */
 export function entailmentId(label2id: ReadonlyMap<string, number>): number {
   for (const [label, id] of label2id) if (label.toLowerCase().startsWith('entail')) return id;
-  throw new Error(`zero-shot-classification: the model has no "entailment" label (its labels: ${[...label2id.keys()].join(', ')}); it needs an NLI classifier`);
+  throw new ConfigError(`zero-shot-classification: the model has no "entailment" label (its labels: ${[...label2id.keys()].join(', ')}); it needs an NLI classifier`);
 }
 
 /**
@@ -81,7 +82,7 @@ export class ZeroShotClassificationPipeline extends BasePipeline {
     const entailment = entailmentId(label2id);
     // config.json's label2id is read unchecked, as transformers reads it; HF fails here with an IndexError.
     if (entailment < 0 || entailment >= numLabels) {
-      throw new Error(`zero-shot-classification: label2id puts the entailment label at ${entailment}, but the model has ${numLabels} outputs`);
+      throw new ConfigError(`zero-shot-classification: label2id puts the entailment label at ${entailment}, but the model has ${numLabels} outputs`);
     }
     const pairs = texts.flatMap((text) => labels.map((label) => [text, template.replace('{}', label)] as [string, string]));
     // HF truncates only the text (TruncationStrategy.ONLY_FIRST), never the hypothesis.

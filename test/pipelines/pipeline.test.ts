@@ -2,6 +2,7 @@
 // for the same ids (the scores are computed here from HF's logits with the textbook formulas).
 
 import '../../index.js';
+import { ConfigError } from '../../model/config.js';
 import { pipeline } from '../../pipelines/pipeline.js';
 import { fixtureExpected, maxAbsDiff } from '../model/fixtureModels.js';
 import { best, row, sigmoid, softmax } from './logitScores.js';
@@ -41,6 +42,7 @@ describe('text-classification', () => {
 
   it('refuses a model of the wrong kind, and non-string input', async () => {
     await expect(pipeline('fill-mask', dir)).rejects.toThrow('pipeline: fill-mask needs a RobertaForMaskedLM, but');
+    await expect(pipeline('fill-mask', dir)).rejects.toBeInstanceOf(ConfigError);
     const classifier = await pipeline('text-classification', dir);
     await expect(classifier.run(42 as unknown as string)).rejects.toThrow(TypeError);
     classifier.dispose();

@@ -5,6 +5,7 @@
 // ZeroShotClassificationPipeline.postprocess, computed here with the textbook softmax.
 
 import '../../index.js';
+import { ConfigError } from '../../model/config.js';
 import { pipeline } from '../../pipelines/pipeline.js';
 import { entailmentId, parseCandidateLabels, rankLabels, zeroShotScores } from '../../pipelines/zeroShot.js';
 import { fixtureExpected, fixtureInputs } from '../model/fixtureModels.js';
@@ -74,6 +75,7 @@ describe('zero-shot-classification', () => {
     const { dir } = tinyModelDir('tiny-cls'); // anger, joy, optimism, sadness
     const emotions = await pipeline('zero-shot-classification', dir);
     await expect(emotions.run('x', 'a')).rejects.toThrow('zero-shot-classification: the model has no "entailment" label (its labels: anger, joy, optimism, sadness)');
+    await expect(emotions.run('x', 'a')).rejects.toBeInstanceOf(ConfigError);
     emotions.dispose();
     const zeroShot = await pipeline('zero-shot-classification', nli.dir);
     await expect(zeroShot.run('x', 'a', { hypothesisTemplate: 'About it.' })).rejects.toThrow('the hypothesis template "About it." has no {} where the label goes');
