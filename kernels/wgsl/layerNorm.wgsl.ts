@@ -10,7 +10,7 @@
 //
 // The residual add v = x + residual happens in f32, as Hugging Face adds the residual in float32.
 
-import { rowReduceWgsl } from './rows.wgsl.js';
+import { rowKernelMain, rowReduceWgsl } from './rows.wgsl.js';
 
 export const layerNormWgsl = (workgroupSize: number, withResidual: boolean) => /* wgsl */ `
 ${rowReduceWgsl(workgroupSize)}
@@ -32,18 +32,7 @@ fn value(at: u32) -> f32 {
   ${withResidual ? 'return x[at] + residual[at];' : 'return x[at];'}
 }
 
-@compute @workgroup_size(${workgroupSize})
-fn main(
-  @builtin(workgroup_id) group: vec3<u32>,
-  @builtin(num_workgroups) groups: vec3<u32>,
-  @builtin(local_invocation_index) t: u32,
-) {
-  let row = rowIndex(group, groups);
-  if (row >= params.rows) {
-    return;
-  }
-  let n = params.n;
-  let start = row * n;
+${rowKernelMain(workgroupSize, `
   let shift = value(start);
 
   var s = 0.0;
@@ -64,5 +53,5 @@ fn main(
     let deviation = (value(start + j) - shift) - meanShifted;
     y[start + j] = deviation * inv * weight[j] + bias[j];
   }
-}
+`)}
 `;

@@ -46,3 +46,24 @@ fn rowIndex(group: vec3<u32>, groups: vec3<u32>) -> u32 {
   return group.x + group.y * groups.x;
 }
 `;
+
+/**
+ * The entry point of a row kernel: invocation `t` of the workgroup for `row`, which covers
+ * `x[start .. start + n)`; `body` is WGSL using those names (workgroups past the last row return).
+ */
+export const rowKernelMain = (workgroupSize: number, body: string) => /* wgsl */ `
+@compute @workgroup_size(${workgroupSize})
+fn main(
+  @builtin(workgroup_id) group: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(local_invocation_index) t: u32,
+) {
+  let row = rowIndex(group, groups);
+  if (row >= params.rows) {
+    return;
+  }
+  let n = params.n;
+  let start = row * n;
+${body}
+}
+`;

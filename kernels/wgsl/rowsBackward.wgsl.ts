@@ -6,7 +6,7 @@
 // The statistics are computed as the forward kernel computes them (the row shifted by its first
 // element, two passes), so x̂ is the forward's.
 
-import { rowReduceWgsl } from './rows.wgsl.js';
+import { rowKernelMain, rowReduceWgsl } from './rows.wgsl.js';
 
 const rowHeader = (workgroupSize: number) => /* wgsl */ `
 ${rowReduceWgsl(workgroupSize)}
@@ -20,28 +20,11 @@ struct Params {
 @group(0) @binding(0) var<uniform> params: Params;
 `;
 
-const rowMain = (workgroupSize: number, body: string) => /* wgsl */ `
-@compute @workgroup_size(${workgroupSize})
-fn main(
-  @builtin(workgroup_id) group: vec3<u32>,
-  @builtin(num_workgroups) groups: vec3<u32>,
-  @builtin(local_invocation_index) t: u32,
-) {
-  let row = rowIndex(group, groups);
-  if (row >= params.rows) {
-    return;
-  }
-  let n = params.n;
-  let start = row * n;
-${body}
-}
-`;
-
 export const logSoftmaxWgsl = (workgroupSize: number) => /* wgsl */ `
 ${rowHeader(workgroupSize)}
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
-${rowMain(workgroupSize, `
+${rowKernelMain(workgroupSize, `
   var m = -3.4028234663852886e38;
   for (var j = t; j < n; j += WORKGROUP) {
     m = max(m, x[start + j]);
@@ -62,7 +45,7 @@ ${rowHeader(workgroupSize)}
 @group(0) @binding(1) var<storage, read> y: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-${rowMain(workgroupSize, `
+${rowKernelMain(workgroupSize, `
   var d = 0.0;
   for (var j = t; j < n; j += WORKGROUP) {
     d += dy[start + j] * y[start + j];
@@ -86,7 +69,7 @@ ${withResidual ? '@group(0) @binding(4) var<storage, read> residual: array<f32>;
 fn value(at: u32) -> f32 {
   ${withResidual ? 'return x[at] + residual[at];' : 'return x[at];'}
 }
-${rowMain(workgroupSize, `
+${rowKernelMain(workgroupSize, `
   let shift = value(start);
   var s = 0.0;
   for (var j = t; j < n; j += WORKGROUP) {

@@ -9,7 +9,7 @@
 // written uniform too, where the formula would give 0/0.
 
 import { stridedWgsl } from './common.wgsl.js';
-import { rowReduceWgsl } from './rows.wgsl.js';
+import { rowKernelMain, rowReduceWgsl } from './rows.wgsl.js';
 
 export const softmaxWgsl = (workgroupSize: number, masked: boolean) => /* wgsl */ `
 ${stridedWgsl}
@@ -33,18 +33,7 @@ fn score(start: u32, maskStart: u32, j: u32) -> f32 {
   ${masked ? 'return x[start + j] + mask[maskStart + j * params.maskStride];' : 'return x[start + j];'}
 }
 
-@compute @workgroup_size(${workgroupSize})
-fn main(
-  @builtin(workgroup_id) group: vec3<u32>,
-  @builtin(num_workgroups) groups: vec3<u32>,
-  @builtin(local_invocation_index) t: u32,
-) {
-  let row = rowIndex(group, groups);
-  if (row >= params.rows) {
-    return;
-  }
-  let n = params.n;
-  let start = row * n;
+${rowKernelMain(workgroupSize, `
   let maskStart = stridedOffsets(params.maskRows, row).x;
 
   var m = -3.4028234663852886e38;
@@ -68,5 +57,5 @@ fn main(
   for (var j = t; j < n; j += WORKGROUP) {
     y[start + j] = exp(score(start, maskStart, j) - rowMax) / total;
   }
-}
+`)}
 `;
