@@ -13,40 +13,13 @@
 
 import type { TypedArray } from '../../engine/dtype.js';
 import { broadcastStrides, sizeOf, type Shape } from '../../engine/shape.js';
+import { attentionLayout, qkvAttentionLayout, type AttentionLayout, type RowLayout } from '../../engine/ops/attentionLayout.js';
 import type { CpuKernel } from './kernel.js';
 
 const f32 = Math.fround;
 
-/**
- * Where the rows of one operand lie: row r of head h of batch b starts at element
- * start + b·batch + h·head + r·row, and its D (or Dv) elements follow contiguously.
- */
-interface RowLayout {
-  readonly start: number;
-  readonly batch: number;
-  readonly head: number;
-  readonly row: number;
-}
-
-/** The rows of a contiguous [..., S, n] array, its batch axes flattened (one "head" per batch). */
-const contiguous = (s: number, n: number): RowLayout => ({ start: 0, batch: s * n, head: 0, row: n });
-
-interface Problem {
-  /** The scores' shape [..., Sq, Sk]; the batch axes "..." (flattened: batch · heads) index the heads. */
-  readonly scoresShape: Shape;
-  /** How many heads each batch has: the flat batch index splits into (batch, head) by it. */
-  readonly heads: number;
-  readonly d: number;
-  readonly dv: number;
-  readonly scale: number;
-  readonly q: RowLayout;
-  readonly k: RowLayout;
-  readonly v: RowLayout;
-  readonly out: RowLayout;
-}
-
-function attend(p: Problem, [Q, K, V, M]: readonly (TypedArray | undefined)[], maskShape: Shape | undefined, O: TypedArray): void {
-  const { scoresShape, heads, d, dv, scale } = p;
+function attend(p: AttentionLayout, scale: number, [Q, K, V, M]: readonly (TypedArray | undefined)[], maskShape: Shape | undefined, O: TypedArray): void {
+  const { scoresShape, heads, d, dv } = p;
   const [sq, sk] = scoresShape.slice(-2);
   const batches = sizeOf(scoresShape.slice(0, -2));
   const maskStrides = maskShape ? broadcastStrides(maskShape, scoresShape) : [];
@@ -103,42 +76,13 @@ function attend(p: Problem, [Q, K, V, M]: readonly (TypedArray | undefined)[], m
 }
 
 export const attention: CpuKernel<'attention'> = (backend, [q, k, v, mask], { scale }, [out]) => {
-  const [sq, d] = q.shape.slice(-2);
-  const [sk, dv] = v.shape.slice(-2);
   const O = backend.allocate('float32', out.size);
-  const problem: Problem = {
-    scoresShape: [...q.shape.slice(0, -1), sk],
-    heads: 1,
-    d,
-    dv,
-    scale,
-    q: contiguous(sq, d),
-    k: contiguous(sk, d),
-    v: contiguous(sk, dv),
-    out: contiguous(sq, dv),
-  };
-  attend(problem, [q.storage, k.storage, v.storage, mask?.storage], mask?.shape, O);
+  attend(attentionLayout(q.shape, v.shape), scale, [q.storage, k.storage, v.storage, mask?.storage], mask?.shape, O);
   return [O];
 };
 
 export const qkvAttention: CpuKernel<'qkvAttention'> = (backend, [qkv, mask], { heads, scale }, [out]) => {
-  const [batch, seq, width] = qkv.shape;
-  const hidden = width / 3;
-  const d = hidden / heads;
-  // Head h of q is columns h·d… of the first third of each token's row, of k the second, of v the third.
-  const packed = (part: number): RowLayout => ({ start: part * hidden, batch: seq * width, head: d, row: width });
   const O = backend.allocate('float32', out.size);
-  const problem: Problem = {
-    scoresShape: [batch, heads, seq, seq],
-    heads,
-    d,
-    dv: d,
-    scale,
-    q: packed(0),
-    k: packed(1),
-    v: packed(2),
-    out: { start: 0, batch: seq * hidden, head: d, row: hidden },
-  };
-  attend(problem, [qkv.storage, qkv.storage, qkv.storage, mask?.storage], mask?.shape, O);
+  attend(qkvAttentionLayout(qkv.shape, heads), scale, [qkv.storage, qkv.storage, qkv.storage, mask?.storage], mask?.shape, O);
   return [O];
 };

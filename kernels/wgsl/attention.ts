@@ -10,6 +10,7 @@
 /// <reference types="@webgpu/types" />
 
 import type { OutputSpec, TensorInfo } from '../../engine/backend.js';
+import { attentionLayout, qkvAttentionLayout, type AttentionLayout, type RowLayout } from '../../engine/ops/attentionLayout.js';
 import { broadcastStrides, sizeOf, stridesOf } from '../../engine/shape.js';
 import { attentionKey, attentionTileBytes, attentionWgsl, type AttentionVariant } from './attention.wgsl.js';
 import type { WebGpuBackend } from './backend.js';
@@ -35,33 +36,10 @@ export const MAX_FUSED_HEAD = 256;
 
 type Inputs = readonly TensorInfo<GPUBuffer>[];
 
-/** Where one operand's rows lie (the shader's `Rows`): row r of head h of batch b starts at start + b·batch + h·head + r·row. */
-interface RowLayout {
-  readonly start: number;
-  readonly batch: number;
-  readonly head: number;
-  readonly row: number;
-}
-
-/** The rows of a contiguous [..., S, n] array, its batch axes flattened (one "head" per batch). */
-const contiguous = (s: number, n: number): RowLayout => ({ start: 0, batch: s * n, head: 0, row: n });
-
-/** One attention problem as the fused kernel sees it. */
-interface Heads {
-  /** The scores' shape [..., Sq, Sk]; the flat batch axes index batch · heads. */
-  readonly scoresShape: readonly number[];
-  readonly heads: number;
-  readonly d: number;
-  readonly dv: number;
-  readonly q: RowLayout;
-  readonly k: RowLayout;
-  readonly v: RowLayout;
-  readonly context: RowLayout;
-}
-
+/** A layout as the shader's `Rows` uniform: start, batch, head, row. */
 const rowsOf = ({ start, batch, head, row }: RowLayout) => [start, batch, head, row] as const;
 
-function recordFused(backend: WebGpuBackend, problem: Heads, [q, k, v]: readonly GPUBuffer[], mask: TensorInfo<GPUBuffer> | undefined, scale: number, out: OutputSpec): GPUBuffer {
+function recordFused(backend: WebGpuBackend, problem: AttentionLayout, [q, k, v]: readonly GPUBuffer[], mask: TensorInfo<GPUBuffer> | undefined, scale: number, out: OutputSpec): GPUBuffer {
   const { scoresShape, d, dv } = problem;
   const rank = scoresShape.length;
   const [sq, sk] = scoresShape.slice(-2);
@@ -76,7 +54,7 @@ function recordFused(backend: WebGpuBackend, problem: Heads, [q, k, v]: readonly
   const maskStrides = mask ? broadcastStrides(mask.shape, scoresShape) : new Array<number>(rank).fill(0);
   const maskRows = stridedLayout('attention', scoresShape.slice(0, -1), maskStrides.slice(0, -1));
   const uniforms = new Uniforms().strided(maskRows);
-  for (const layout of [problem.q, problem.k, problem.v, problem.context]) uniforms.u32x4(rowsOf(layout));
+  for (const layout of [problem.q, problem.k, problem.v, problem.out]) uniforms.u32x4(rowsOf(layout));
   uniforms.u32(problem.heads).u32(batches * blocks).u32(blocks).u32(sq).u32(sk).u32(maskStrides[rank - 1]).f32(scale);
   const context = backend.output(out);
   const key = attentionKey(variant);
@@ -108,10 +86,8 @@ function fuses(backend: WebGpuBackend, d: number, dv: number): boolean {
 
 export const attention: WebGpuKernel<'attention'> = (backend, inputs, { scale }, [out]) => {
   const [q, k, v, mask] = inputs;
-  const [sq, d] = q.shape.slice(-2);
-  const [sk, dv] = v.shape.slice(-2);
-  if (!fuses(backend, d, dv)) return [recordSeparate(backend, inputs, scale, out)];
-  const problem: Heads = { scoresShape: [...q.shape.slice(0, -1), sk], heads: 1, d, dv, q: contiguous(sq, d), k: contiguous(sk, d), v: contiguous(sk, dv), context: contiguous(sq, dv) };
+  const problem = attentionLayout(q.shape, v.shape);
+  if (!fuses(backend, problem.d, problem.dv)) return [recordSeparate(backend, inputs, scale, out)];
   return [recordFused(backend, problem, [q.storage, k.storage, v.storage], mask, scale, out)];
 };
 
@@ -120,10 +96,7 @@ export const qkvAttention: WebGpuKernel<'qkvAttention'> = (backend, [qkv, mask],
   const hidden = width / 3;
   const d = hidden / heads;
   if (fuses(backend, d, d)) {
-    // Head h of q is columns h·d… of the first third of each token's row, of k the second, of v the third.
-    const packed = (part: number): RowLayout => ({ start: part * hidden, batch: seq * width, head: d, row: width });
-    const problem: Heads = { scoresShape: [batch, heads, seq, seq], heads, d, dv: d, q: packed(0), k: packed(1), v: packed(2), context: { start: 0, batch: seq * hidden, head: d, row: hidden } };
-    return [recordFused(backend, problem, [qkv.storage, qkv.storage, qkv.storage], mask, scale, out)];
+    return [recordFused(backend, qkvAttentionLayout(qkv.shape, heads), [qkv.storage, qkv.storage, qkv.storage], mask, scale, out)];
   }
   // The separate kernels need each of q, k and v as [batch, heads, seq, d]: one strided copy each, and one back.
   const headsShape = [batch, heads, seq, d];
