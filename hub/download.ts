@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isJsonObject, jsonSyntaxDetail } from '../model/weights/json.js';
+import { TOKENIZER_FILES } from '../tokenizer/tokenizerFiles.js';
 import { HubError } from './errors.js';
 import { type HubOptions, resolveHubSettings } from './hubSettings.js';
 import { isRepoId } from './repoNames.js';
@@ -45,14 +46,6 @@ export async function snapshotDownload(repoId: string, options: SnapshotOptions)
 }
 
 const CONFIG_FILE = 'config.json';
-const TOKENIZER_FILES = [
-  'tokenizer.json',
-  'vocab.json',
-  'merges.txt',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'added_tokens.json',
-];
 const SAFETENSORS_FILE = 'model.safetensors';
 const SAFETENSORS_INDEX_FILE = 'model.safetensors.index.json';
 const PYTORCH_FILE = 'pytorch_model.bin';
