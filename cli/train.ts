@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fromPretrained } from '../model/fromPretrained.js';
 import { InputError } from '../model/inputs.js';
 import type { Batch } from '../train/batch.js';
-import { saveCheckpoint } from '../train/checkpoint.js';
+import { folderSource, saveCheckpoint } from '../train/checkpoint.js';
 import { train, type TrainOptions } from '../train/loop.js';
 import { assertCanTrain } from '../train/trainingOps.js';
 import { flagIsSet, integerFlag, requireString } from './args.js';
@@ -93,7 +93,7 @@ export const trainCommand: CliCommand = {
       await train(model, batches, options, (report) => {
         io.stdout.write(json ? `${JSON.stringify(report)}\n` : `step ${report.step}: loss ${report.loss.toFixed(6)}, lr ${report.lr.toExponential(3)}, grad norm ${report.grad_norm.toFixed(6)}\n`);
       });
-      const files = await saveCheckpoint(model, dir, outDir);
+      const files = await saveCheckpoint(model, await folderSource(dir), outDir);
       if (!flagIsSet(args, 'quiet')) io.stderr.write(`wrote ${files.join(', ')} to ${outDir} (backend ${model.backend.name})\n`);
       return 0;
     } finally {

@@ -5,6 +5,10 @@
 //
 // Parameter groups as Hugging Face's Trainer makes them: weight decay for every parameter except
 // biases and LayerNorm weights.
+//
+// The state a resumed run needs is the moments and the step count (exportState/importState): the
+// master weights are the parameters' float32 values, which the checkpoint's model.safetensors holds
+// exactly.
 
 import { OpError } from '../engine/errors.js';
 import type { NamedParameter } from './parameters.js';
@@ -19,6 +23,13 @@ export interface AdamWOptions {
 /** Trainer's rule: no weight decay for a bias or for any parameter of a LayerNorm module. */
 export function decays(name: string): boolean {
   return !name.includes('bias') && !/(^|\.)(LayerNorm|layer_norm)\./.test(name);
+}
+
+/** The optimizer's state: the step count, and per parameter (in the order given to create) its two moments. */
+export interface AdamWState {
+  readonly step: number;
+  readonly m: readonly Float32Array[];
+  readonly v: readonly Float32Array[];
 }
 
 interface Slot {
@@ -51,6 +62,32 @@ export class AdamW {
     private readonly options: AdamWOptions,
   ) {
     this.slots = slots;
+  }
+
+  /** Copies of the moments and the step count, as the next update would start from them. */
+  exportState(): AdamWState {
+    return { step: this.step, m: this.slots.map((s) => s.m.slice()), v: this.slots.map((s) => s.v.slice()) };
+  }
+
+  /** Continues from `state` (from exportState, possibly of another process): the next update is step state.step + 1. */
+  importState(state: AdamWState): void {
+    if (state.m.length !== this.slots.length || state.v.length !== this.slots.length) {
+      throw new OpError('AdamW', `the optimizer state has moments for ${state.m.length} parameters, the model has ${this.slots.length}`);
+    }
+    this.slots.forEach((slot, k) => {
+      for (const [moment, saved] of [[slot.m, state.m[k]], [slot.v, state.v[k]]] as const) {
+        if (saved.length !== moment.length) {
+          throw new OpError('AdamW', `the optimizer state of ${slot.parameter.names.join(', ')} has ${saved.length} values, the parameter ${moment.length}`);
+        }
+        moment.set(saved);
+      }
+    });
+    this.step = state.step;
+  }
+
+  /** The parameters, in the order of the state's moments. */
+  get parameters(): readonly NamedParameter[] {
+    return this.slots.map((s) => s.parameter);
   }
 
   /** One step at learning rate `lr` with `grads` (one per parameter, in the order given to create). */

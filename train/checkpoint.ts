@@ -1,15 +1,75 @@
 // Writing a trained model as a Hugging Face model folder that `from_pretrained` loads as is:
-// the source's config.json, model.safetensors holding every parameter under PyTorch's
-// state-dict names (tied weights once, as save_pretrained writes them), and the tokenizer files
-// the source has.
+// config.json, model.safetensors holding every parameter under PyTorch's state-dict names (tied
+// weights once, as save_pretrained writes them), and the tokenizer files.
+//
+// config.json is the source's, completed: `architectures` names the class that was trained,
+// `model_type` is "roberta", and every RobertaConfig.__init__ argument is present (a model built
+// from a bare config may leave most out; transformers would fill them in, but a reader of the folder
+// should not need to know its defaults). A source that already says all of that is copied byte for
+// byte, since Python's json spells numbers as JavaScript does not (1e-05, 1e-5).
 
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnyRobertaModel } from '../model/roberta.js';
 import { encodeSafetensors, type SafetensorsWriteTensor } from '../model/weights/safetensorsWriter.js';
+import { TOKENIZER_FILES } from '../tokenizer/tokenizerFiles.js';
 import { namedParameters, splitByName } from './parameters.js';
 
-const TOKENIZER_FILES = ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json', 'added_tokens.json'];
+/** RobertaConfig.__init__'s arguments and defaults (transformers 4.36.2, configuration_roberta.py). */
+const ROBERTA_CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
+  vocab_size: 50265,
+  hidden_size: 768,
+  num_hidden_layers: 12,
+  num_attention_heads: 12,
+  intermediate_size: 3072,
+  hidden_act: 'gelu',
+  hidden_dropout_prob: 0.1,
+  attention_probs_dropout_prob: 0.1,
+  max_position_embeddings: 512,
+  type_vocab_size: 2,
+  initializer_range: 0.02,
+  layer_norm_eps: 1e-12,
+  pad_token_id: 1,
+  bos_token_id: 0,
+  eos_token_id: 2,
+  position_embedding_type: 'absolute',
+  use_cache: true,
+  classifier_dropout: null,
+};
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** Where a saved folder's config and tokenizer come from. */
+export interface ModelFolderSource {
+  /** The config to write (parsed); `configText`, when given, is its file's text, kept when nothing needs adding. */
+  readonly config: JsonObject;
+  readonly configText?: string;
+  /** A folder whose tokenizer files are copied (none when absent). */
+  readonly tokenizerDir?: string;
+}
+
+/** The source of a model folder on disk: its config.json, and its own tokenizer files unless `tokenizerDir` says where they are. */
+export async function folderSource(modelDir: string, tokenizerDir = modelDir): Promise<ModelFolderSource> {
+  const configText = await readFile(join(modelDir, 'config.json'), 'utf8');
+  return { config: JSON.parse(configText) as JsonObject, configText, tokenizerDir };
+}
+
+/** `config` with the architecture, model_type and every RobertaConfig argument set. */
+export function completeConfig(config: JsonObject, architecture: string): JsonObject {
+  return { ...ROBERTA_CONFIG_DEFAULTS, ...config, architectures: [architecture], model_type: 'roberta' };
+}
+
+/** JSON text with every object's keys sorted: equal for equal values whatever the key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** As save_pretrained's to_json_string: keys sorted, two-space indent, a final newline. */
+function configFileText(config: JsonObject): string {
+  return `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`;
+}
 
 /** The model's parameters as save_pretrained names them, float32. */
 export async function stateDict(model: AnyRobertaModel): Promise<Record<string, SafetensorsWriteTensor>> {
@@ -20,11 +80,15 @@ export async function stateDict(model: AnyRobertaModel): Promise<Record<string, 
   return tensors;
 }
 
-export async function saveCheckpoint(model: AnyRobertaModel, sourceDir: string, outDir: string): Promise<string[]> {
+/** Writes the folder; returns the names of the files written. */
+export async function saveCheckpoint(model: AnyRobertaModel, source: ModelFolderSource, outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
-  const present = new Set(await readdir(sourceDir));
-  const copied = ['config.json', ...TOKENIZER_FILES].filter((f) => present.has(f));
-  for (const file of copied) await copyFile(join(sourceDir, file), join(outDir, file));
   await writeFile(join(outDir, 'model.safetensors'), encodeSafetensors(await stateDict(model), { format: 'pt' }));
-  return ['model.safetensors', ...copied];
+  const config = completeConfig(source.config, model.architecture);
+  const keep = source.configText !== undefined && canonicalJson(config) === canonicalJson(source.config);
+  await writeFile(join(outDir, 'config.json'), keep ? source.configText! : configFileText(config));
+  const present = source.tokenizerDir === undefined ? new Set<string>() : new Set(await readdir(source.tokenizerDir));
+  const tokenizerFiles: string[] = TOKENIZER_FILES.filter((f) => present.has(f));
+  for (const file of tokenizerFiles) await copyFile(join(source.tokenizerDir!, file), join(outDir, file));
+  return ['model.safetensors', 'config.json', ...tokenizerFiles];
 }

@@ -4,6 +4,7 @@
 import { backward } from '../engine/backward.js';
 import * as ops from '../engine/ops/index.js';
 import { tidy } from '../engine/scope.js';
+import type { Tensor } from '../engine/tensor.js';
 import type { AnyRobertaModel } from '../model/roberta.js';
 import type { Batch } from './batch.js';
 import { modelLoss } from './modelLoss.js';
@@ -18,10 +19,11 @@ export interface NamedValues {
 /**
  * Runs the batch forward and backward, adding the gradient of lossScale · loss into the
  * parameters' `.grad` (gradient accumulation scales each micro-batch by 1/steps, as HF's Trainer
- * does); returns the unscaled loss.
+ * does); returns the unscaled loss. `lossOf` is the model's own loss unless a task computes another
+ * (the masked-LM loss at the masked positions only).
  */
-export async function lossAndBackward(model: AnyRobertaModel, batch: Batch, lossScale = 1): Promise<number> {
-  const loss = modelLoss(model, batch);
+export async function lossAndBackward(model: AnyRobertaModel, batch: Batch, lossScale = 1, lossOf: (model: AnyRobertaModel, batch: Batch) => Tensor = modelLoss): Promise<number> {
+  const loss = lossOf(model, batch);
   try {
     tidy(() => backward(lossScale === 1 ? loss : ops.scale(loss, lossScale)));
     return (await loss.data())[0];
