@@ -13,6 +13,7 @@
 
 import { loadTokenizer } from '../../tokenizer/load.js';
 import type { Batch } from '../batch.js';
+import type { TrainingData } from '../trainer/task.js';
 import { epochOrder } from './epochOrder.js';
 import { maskingRuleOf, maskSequence, type MaskingRule } from './masking.js';
 import { PackedSequences } from './packing.js';
@@ -39,7 +40,7 @@ export interface MaskedLmDataOptions extends TokenCacheOptions {
   readonly split: 'train' | 'eval';
 }
 
-export class MaskedLmData {
+export class MaskedLmData implements TrainingData {
   /** Sequences in one epoch. */
   readonly size: number;
   readonly batchesPerEpoch: number;
