@@ -16,6 +16,10 @@
 //                       "tokenizer_files": {"tokenizer.json": sha256, …} (the files of the tokenizer
 //                       directory that loadTokenizer may read)}.
 //
+// In Python (the PyTorch benchmark reads it so), sequences of length S as packing.ts cuts them:
+//   info = json.load(open(sidecar)); ids = numpy.fromfile(ids_path, dtype='<u2' if info['dtype'] == 'uint16' else '<u4')
+//   n = len(ids) // (S - 2); body = ids[: n * (S - 2)].reshape(n, S - 2)   # then <s> (0) before, </s> (2) after
+//
 // <name> is the first file's name, <key> 16 hex digits of the sha256 of the files' absolute paths:
 // one entry per data set, so training and evaluation text share a cache directory, and a changed
 // file replaces its entry rather than piling up new ones. An entry is reused only when the sidecar's
