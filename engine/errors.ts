@@ -11,3 +11,15 @@ export class OpError extends Error {
     super(`${op}: ${detail}`);
   }
 }
+
+/** A backend asked to hold a dtype it has no kernels for (gpu.js and half-precision or int8 weights). */
+export class UnsupportedDTypeError extends Error {
+  override readonly name = 'UnsupportedDTypeError';
+  constructor(
+    readonly backend: string,
+    readonly dtype: string,
+    hint: string,
+  ) {
+    super(`the ${backend} backend cannot hold ${dtype} weights: ${hint}`);
+  }
+}

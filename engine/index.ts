@@ -1,8 +1,9 @@
 // The tensor engine's public surface.
 
 export type { Backend, BackendMemory, BackendName, OutputSpec, TensorInfo } from './backend.js';
-export { allocate, bytesPerElement, DTYPES, isDType, type DType, type TypedArray } from './dtype.js';
-export { OpError } from './errors.js';
+export { allocate, bytesPerElement, DTYPES, isDType, isWeightDType, type DType, type TypedArray, type WeightDType } from './dtype.js';
+export { dequantizeWeight, INT8_LIMIT, quantizeWeight, type QuantizedWeight } from './quantize.js';
+export { OpError, UnsupportedDTypeError } from './errors.js';
 export type { BinaryOp, OpAttrs, OpName, UnaryFn } from './opTypes.js';
 export { UNARY_FNS } from './opTypes.js';
 export * as ops from './ops/index.js';

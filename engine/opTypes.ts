@@ -2,7 +2,7 @@
 // inputs/outputs it has. `engine/ops/*` validates arguments and computes output shapes; a kernel
 // receives only validated inputs and the output specs, so no kernel re-derives a shape.
 
-import type { DType } from './dtype.js';
+import type { DType, WeightDType } from './dtype.js';
 
 /** Elementwise functions, usable alone (`unary`) or fused into the epilogue of `linear`. */
 export type UnaryFn = 'gelu' | 'gelu_new' | 'relu' | 'silu' | 'tanh' | 'sigmoid';
@@ -14,8 +14,17 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'equal' | 'notEqual';
 export interface OpAttrs {
   /** inputs [a, b]: [...batch, M, K] × [...batch, K, N] (before the optional transposes). */
   matmul: { readonly transposeA: boolean; readonly transposeB: boolean };
-  /** inputs [x, weight, bias?]: x [..., in] · weightᵀ [out, in] + bias [out], then `activation`. */
+  /**
+   * inputs [x, weight, bias?]: x [..., in] · weightᵀ [out, in] + bias [out], then `activation`. A
+   * float16 weight is widened to float32 exactly and the product computed in float32.
+   */
   linear: { readonly activation: UnaryFn | null };
+  /**
+   * inputs [x f32 [..., in], weight int8 [out, in], weightScale f32 [out], bias f32 [out]?]: linear
+   * with int8 weights (a scale per output channel) and x quantized to int8 per row at run time,
+   * products summed in int32 (engine/quantize.ts holds the exact semantics), then `activation`.
+   */
+  quantizedLinear: { readonly activation: UnaryFn | null };
   /** inputs [a, b], broadcast against each other. */
   binary: { readonly op: BinaryOp };
   /** inputs [x]: x · factor + shift. */
@@ -74,3 +83,13 @@ export interface OpAttrs {
 }
 
 export type OpName = keyof OpAttrs;
+
+/**
+ * The op inputs that may hold a weight dtype (dtype.ts), by input index; every other input of
+ * every op is float32 or int32, and run.ts refuses anything else before a kernel sees it.
+ */
+export const WEIGHT_DTYPE_INPUTS: Partial<Record<OpName, Readonly<Record<number, readonly WeightDType[]>>>> = {
+  linear: { 1: ['float16'] },
+  quantizedLinear: { 1: ['int8'] },
+  gather: { 0: ['float16'] },
+};

@@ -2,12 +2,12 @@
 // wrap what it returns as tensors. Ops call this after validating; nothing else calls kernels.
 
 import type { Backend, OutputSpec } from './backend.js';
-import type { DType } from './dtype.js';
+import { isWeightDType, type DType } from './dtype.js';
 import { OpError } from './errors.js';
-import type { OpAttrs, OpName } from './opTypes.js';
+import { WEIGHT_DTYPE_INPUTS, type OpAttrs, type OpName } from './opTypes.js';
 import { getKernel } from './registry.js';
 import { record, shouldRecord } from './tape.js';
-import { sizeOf, type Shape } from './shape.js';
+import { formatShape, sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
 
 export function outputSpec(shape: Shape, dtype: DType): OutputSpec {
@@ -26,7 +26,17 @@ export function commonBackend(op: string, inputs: readonly Tensor[]): Backend {
   return backend;
 }
 
+/** Refuses an int8 or float16 tensor anywhere but an input that takes a weight of that dtype. */
+function checkWeightDTypes(op: OpName, inputs: readonly Tensor[]): void {
+  inputs.forEach((t, i) => {
+    if (isWeightDType(t.dtype) && !WEIGHT_DTYPE_INPUTS[op]?.[i]?.includes(t.dtype)) {
+      throw new OpError(op, `input ${i} is ${t.dtype} ${formatShape(t.shape)}: ${t.dtype} is a weight format, taken only as linear's weight (float16), quantizedLinear's weight (int8) and gather's table (float16)`);
+    }
+  });
+}
+
 export function runOp<Op extends OpName>(op: Op, inputs: readonly Tensor[], attrs: OpAttrs[Op], outputs: readonly OutputSpec[]): Tensor[] {
+  checkWeightDTypes(op, inputs);
   const backend = commonBackend(op, inputs);
   const kernel = getKernel(backend.name, op);
   const storages = kernel(backend, inputs.map((t) => t.info()), attrs, outputs);

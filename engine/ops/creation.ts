@@ -1,7 +1,8 @@
 // Making tensors from host data, and moving them between backends.
 
 import type { Backend } from '../backend.js';
-import { dtypeOfArray, isDType, type DType, type TypedArray } from '../dtype.js';
+import { DTYPES, dtypeOfArray, isDType, type DType, type TypedArray } from '../dtype.js';
+import { narrowToHalves } from '../halfFloat.js';
 import { OpError } from '../errors.js';
 import { getBackend } from '../select.js';
 import { checkShape, formatShape, sizeOf, type Shape } from '../shape.js';
@@ -35,17 +36,18 @@ function flatten(op: string, values: NestedArray, shape: Shape): number[] {
 }
 
 /**
- * A tensor from host values: a typed array (its dtype is the array's) or numbers (float32 unless
- * `dtype` says otherwise), flat with `shape`, or nested (shape inferred). On backends that keep
- * data in host memory a typed array is taken over, not copied: do not mutate it afterwards.
+ * A tensor from host values: a typed array (its dtype is the array's: a Uint16Array holds float16
+ * bit patterns) or numbers (float32 unless `dtype` says otherwise; float16 rounds them to nearest),
+ * flat with `shape`, or nested (shape inferred). On backends that keep data in host memory a typed
+ * array is taken over, not copied: do not mutate it afterwards.
  */
 export function tensor(values: TypedArray | NestedArray, shape?: Shape, dtype?: DType, backend: Backend = getBackend()): Tensor {
   const op = 'tensor';
-  if (dtype !== undefined && !isDType(dtype)) throw new OpError(op, `unsupported dtype ${String(dtype)} (supported: float32, int32)`);
+  if (dtype !== undefined && !isDType(dtype)) throw new OpError(op, `unsupported dtype ${String(dtype)} (supported: ${DTYPES.join(', ')})`);
   let data: TypedArray;
   if (ArrayBuffer.isView(values)) {
     const arrayType = dtypeOfArray(values);
-    if (!arrayType) throw new OpError(op, `unsupported typed array ${values.constructor.name} (use Float32Array or Int32Array)`);
+    if (!arrayType) throw new OpError(op, `unsupported typed array ${values.constructor.name} (use Float32Array, Int32Array, Int8Array or Uint16Array of float16 bits)`);
     if (dtype !== undefined && dtype !== arrayType) throw new OpError(op, `dtype ${dtype} does not match the ${values.constructor.name} given`);
     data = values;
     shape ??= [values.length];
@@ -53,7 +55,7 @@ export function tensor(values: TypedArray | NestedArray, shape?: Shape, dtype?: 
     const nestedShape = inferShape(values);
     const numbers = flatten(op, values, nestedShape);
     shape ??= nestedShape;
-    data = (dtype ?? 'float32') === 'float32' ? Float32Array.from(numbers) : Int32Array.from(numbers, (v) => checkInt32(op, v));
+    data = fromNumbers(op, numbers, dtype ?? 'float32');
   }
   checkShape(op, 'shape', shape);
   if (sizeOf(shape) !== data.length) {
@@ -63,8 +65,21 @@ export function tensor(values: TypedArray | NestedArray, shape?: Shape, dtype?: 
   return Tensor.fromStorage(backend, backend.upload(data, type), shape, type);
 }
 
-function checkInt32(op: string, v: number): number {
-  if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw new OpError(op, `${v} is not an int32 value`);
+function fromNumbers(op: string, numbers: number[], dtype: DType): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return Float32Array.from(numbers);
+    case 'float16':
+      return narrowToHalves(numbers);
+    case 'int32':
+      return Int32Array.from(numbers, (v) => checkInteger(op, v, dtype, 2147483647));
+    case 'int8':
+      return Int8Array.from(numbers, (v) => checkInteger(op, v, dtype, 127));
+  }
+}
+
+function checkInteger(op: string, v: number, dtype: DType, max: number): number {
+  if (!Number.isInteger(v) || v < -max - 1 || v > max) throw new OpError(op, `${v} is not an ${dtype} value`);
   return v;
 }
 

@@ -1,6 +1,6 @@
 // Elementwise ops: broadcast binary arithmetic and comparisons, scale, activations, cast.
 
-import { isDType, type DType } from '../dtype.js';
+import { isDType, isWeightDType, type DType } from '../dtype.js';
 import { OpError } from '../errors.js';
 import { UNARY_FNS, type BinaryOp, type UnaryFn } from '../opTypes.js';
 import { commonBackend, outputSpec, runOp } from '../run.js';
@@ -109,7 +109,7 @@ export const sigmoid = (x: Tensor): Tensor => unary(x, 'sigmoid');
 export function cast(x: Tensor, dtype: DType): Tensor {
   const op = 'cast';
   expectTensor(op, 'x', x);
-  if (!isDType(dtype)) throw new OpError(op, `unsupported dtype ${String(dtype)} (supported: float32, int32)`);
+  if (!isDType(dtype) || isWeightDType(dtype)) throw new OpError(op, `unsupported dtype ${String(dtype)} (supported: float32, int32)`);
   return runOp(op, [x], { dtype }, [outputSpec(x.shape, dtype)])[0];
 }
 

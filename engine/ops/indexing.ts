@@ -15,7 +15,8 @@ export interface GatherOptions {
 }
 
 /**
- * Rows of `table` [V, H] picked by int32 `ids` [...] → [..., H] (an embedding lookup). Ids are
+ * Rows of `table` [V, H] picked by int32 `ids` [...] → [..., H] (an embedding lookup); a float16
+ * table gives float32 rows. Ids are
  * checked against [0, V) wherever the backend can read them synchronously; on device backends
  * the ids come from the host, and the model checks them there before uploading.
  */
@@ -24,6 +25,7 @@ export function gather(table: Tensor, ids: Tensor, options: GatherOptions = {}):
   expectTensor(op, 'table', table);
   expectTensor(op, 'ids', ids);
   expectRank(op, 'table', table, 2);
+  expectDType(op, 'table', table, 'float32', 'int32', 'float16');
   expectDType(op, 'ids', ids, 'int32');
   const rows = table.shape[0];
   const read = ids.backend.readSync;
@@ -36,7 +38,8 @@ export function gather(table: Tensor, ids: Tensor, options: GatherOptions = {}):
     }
   }
   const attrs = options.paddingIdx === undefined ? {} : { paddingIdx: options.paddingIdx };
-  return runOp(op, [table, ids], attrs, [outputSpec([...ids.shape, table.shape[1]], table.dtype)])[0];
+  const dtype = table.dtype === 'float16' ? 'float32' : table.dtype;
+  return runOp(op, [table, ids], attrs, [outputSpec([...ids.shape, table.shape[1]], dtype)])[0];
 }
 
 /**

@@ -61,14 +61,38 @@ defineGradient('matmul', {
 
 /**
  * x [..., in] · weightᵀ + bias, weight [out, in] as PyTorch stores it, then an optional
- * activation fused into the same kernel (the epilogue of the matrix product).
+ * activation fused into the same kernel (the epilogue of the matrix product). The weight may be
+ * float16: it is widened to float32 exactly and the product computed in float32.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor, activation: UnaryFn | null = null): Tensor {
   const op = 'linear';
+  expectDType(op, 'weight', expectTensor(op, 'weight', weight), 'float32', 'float16');
+  const inputs = linearInputs(op, x, weight, bias, activation);
+  return runOp(op, inputs, { activation }, [outputSpec([...x.shape.slice(0, -1), weight.shape[0]], 'float32')])[0];
+}
+
+/**
+ * linear with an int8 weight [out, in] and its float32 scale per output channel (engine/quantize.ts
+ * makes both): x is quantized per row at run time and the products summed in int32. No gradient:
+ * a quantized model is for inference.
+ */
+export function quantizedLinear(x: Tensor, weight: Tensor, weightScale: Tensor, bias?: Tensor, activation: UnaryFn | null = null): Tensor {
+  const op = 'quantizedLinear';
+  expectDType(op, 'weight', expectTensor(op, 'weight', weight), 'int8');
+  expectTensor(op, 'weightScale', weightScale);
+  expectDType(op, 'weightScale', weightScale, 'float32');
+  if (weightScale.rank !== 1 || weightScale.shape[0] !== weight.shape[0]) {
+    throw new OpError(op, `weightScale must be [${weight.shape[0]}], one scale per row of weight ${formatShape(weight.shape)}, got ${formatShape(weightScale.shape)}`);
+  }
+  const inputs = linearInputs(op, x, weight, bias, activation);
+  inputs.splice(2, 0, weightScale); // [x, weight, weightScale, bias?]
+  return runOp(op, inputs, { activation }, [outputSpec([...x.shape.slice(0, -1), weight.shape[0]], 'float32')])[0];
+}
+
+/** The checks linear and quantizedLinear share (x against the weight's [out, in], bias, activation): [x, weight, bias?]. */
+function linearInputs(op: string, x: Tensor, weight: Tensor, bias: Tensor | undefined, activation: UnaryFn | null): Tensor[] {
   expectTensor(op, 'x', x);
-  expectTensor(op, 'weight', weight);
   expectDType(op, 'x', x, 'float32');
-  expectDType(op, 'weight', weight, 'float32');
   expectRank(op, 'x', x, 1, Infinity);
   expectRank(op, 'weight', weight, 2);
   const [outFeatures, inFeatures] = weight.shape;
@@ -85,7 +109,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor, activation: Una
     inputs.push(bias);
   }
   if (activation !== null) checkUnaryFn(op, activation);
-  return runOp(op, inputs, { activation }, [outputSpec([...x.shape.slice(0, -1), outFeatures], 'float32')])[0];
+  return inputs;
 }
 
 /**

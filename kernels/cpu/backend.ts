@@ -3,7 +3,7 @@
 // backend is tested against.
 
 import type { Backend, BackendMemory } from '../../engine/backend.js';
-import type { DType, TypedArray } from '../../engine/dtype.js';
+import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
 
 export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu';
@@ -18,7 +18,7 @@ export class CpuBackend implements Backend<TypedArray> {
 
   /** Kernels allocate their outputs here so the memory report sees them. */
   allocate(dtype: DType, size: number): TypedArray {
-    const data = dtype === 'float32' ? new Float32Array(size) : new Int32Array(size);
+    const data = allocate(dtype, size);
     this.account(data, +1);
     return data;
   }

@@ -1,5 +1,7 @@
 // Embedding lookup: output row i is row ids[i] of the table. The op layer checked the id range.
+// A float16 table gives float32 rows, each value widened exactly.
 
+import { widenHalves } from '../../engine/halfFloat.js';
 import type { CpuKernel } from './kernel.js';
 
 export const gather: CpuKernel<'gather'> = (backend, [table, ids], _attrs, [out]) => {
@@ -7,7 +9,11 @@ export const gather: CpuKernel<'gather'> = (backend, [table, ids], _attrs, [out]
   const T = table.storage;
   const I = ids.storage;
   const Y = backend.allocate(out.dtype, out.size);
-  for (let i = 0; i < ids.size; i++) Y.set(T.subarray(I[i] * width, (I[i] + 1) * width), i * width);
+  for (let i = 0; i < ids.size; i++) {
+    const row = T.subarray(I[i] * width, (I[i] + 1) * width);
+    if (table.dtype === 'float16') widenHalves(row as Uint16Array, Y.subarray(i * width, (i + 1) * width) as Float32Array);
+    else Y.set(row, i * width);
+  }
   return [Y];
 };
 

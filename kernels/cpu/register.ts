@@ -15,6 +15,7 @@ import { linear } from './linear.js';
 import { logSoftmax } from './logSoftmax.js';
 import { matmul } from './matmul.js';
 import { permute } from './permute.js';
+import { quantizedLinear } from './quantizedLinear.js';
 import { scale } from './scale.js';
 import { slice } from './slice.js';
 import { softmax, softmaxBackward } from './softmax.js';
@@ -26,6 +27,7 @@ registerBackend({ name: 'cpu', priority: 0, create: () => new CpuBackend() });
 
 registerKernel('cpu', 'matmul', matmul);
 registerKernel('cpu', 'linear', linear);
+registerKernel('cpu', 'quantizedLinear', quantizedLinear);
 registerKernel('cpu', 'binary', binary);
 registerKernel('cpu', 'scale', scale);
 registerKernel('cpu', 'unary', unary);

@@ -7,7 +7,8 @@
 // a GPUBuffer that the next kernel binds, and only `read` copies values back.
 
 import type { Backend, BackendMemory } from '../../engine/backend.js';
-import type { DType, TypedArray } from '../../engine/dtype.js';
+import { isWeightDType, type DType, type TypedArray } from '../../engine/dtype.js';
+import { UnsupportedDTypeError } from '../../engine/errors.js';
 import type { DegradedBackend } from '../../engine/select.js';
 import { gpujsVersion } from '../../platform/gpujsPackage.js';
 import { CpuBackend } from '../cpu/backend.js';
@@ -75,6 +76,7 @@ export class GpujsBackend implements Backend<GpujsStorage>, DegradedBackend {
 
   upload(data: TypedArray, dtype: DType): GpujsStorage {
     this.assertLive('upload');
+    if (isWeightDType(dtype)) throw new UnsupportedDTypeError('gpujs', dtype, 'its kernels read float32 only (use --backend cpu, wasm or webgpu for --dtype fp16 or q8)');
     if (dtype === 'int32') return this.track('int32', data.length, Promise.resolve(data as Int32Array));
     return this.track('float32', data.length, Promise.resolve(this.memoryOf.upload(data as Float32Array)));
   }

@@ -27,7 +27,7 @@
 // A `memory()` report counts the separate copies in `bytes`.
 
 import type { BackendMemory } from '../../engine/backend.js';
-import type { DType, TypedArray } from '../../engine/dtype.js';
+import { bytesPerElement, viewOf, type DType, type TypedArray } from '../../engine/dtype.js';
 import type { HostBackend } from '../cpu/kernel.js';
 import { Arena, BLOCK_ALIGN } from './arena.js';
 import { compileKernels } from '../../platform/wasmHost.js';
@@ -150,10 +150,11 @@ export class WasmBackend implements HostBackend {
   /** A new tensor storage of `size` elements in the shared memory (contents undefined). */
   allocate(dtype: DType, size: number): TypedArray {
     this.assertLive();
-    const offset = this.arena.alloc(size * 4);
+    const bytes = size * bytesPerElement(dtype);
+    const offset = this.arena.alloc(bytes);
     this.tensors++;
-    this.tensorBytes += size * 4;
-    return this.view(dtype, offset, size);
+    this.tensorBytes += bytes;
+    return viewOf(dtype, this.wasmMemory.buffer, offset, size);
   }
 
   async read(storage: TypedArray, dtype: DType, size: number): Promise<TypedArray> {
@@ -290,10 +291,6 @@ export class WasmBackend implements HostBackend {
       this.scratch = { offsets: Array.from({ length: this.pool.threads }, (_, t) => offset + t * bytesPerThread), bytesPerThread };
     }
     return this.scratch.offsets;
-  }
-
-  private view(dtype: DType, offset: number, size: number): TypedArray {
-    return dtype === 'float32' ? new Float32Array(this.wasmMemory.buffer, offset, size) : new Int32Array(this.wasmMemory.buffer, offset, size);
   }
 
   private assertLive(): void {

@@ -13,7 +13,7 @@
 /// <reference types="@webgpu/types" />
 
 import type { Backend, BackendMemory, OutputSpec } from '../../engine/backend.js';
-import { allocate, bytesPerElement, type DType, type TypedArray } from '../../engine/dtype.js';
+import { allocate, bytesPerElement, viewOf, type DType, type TypedArray } from '../../engine/dtype.js';
 import type { DegradedBackend } from '../../engine/select.js';
 import { adapterName, formatAdapterReport, type AdapterReport } from './adapterReport.js';
 import type { AttentionVersion } from './attention.js';
@@ -140,18 +140,20 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   // ---- storage -------------------------------------------------------------------------------
 
   upload(data: TypedArray, _dtype: DType): GPUBuffer {
-    const buffer = this.allocate(data.byteLength, 'host', 'upload');
+    const buffer = this.allocate(wordBytes(data.byteLength), 'host', 'upload');
     this.writeFromHost(buffer, 0, data);
     return buffer;
   }
 
   uploadFrom(dtype: DType, size: number, fill: (write: (bytes: Uint8Array, byteOffset: number) => void) => void): GPUBuffer {
     const bytes = size * bytesPerElement(dtype);
-    const buffer = this.allocate(bytes, 'host', 'upload');
+    const buffer = this.allocate(wordBytes(bytes), 'host', 'upload');
     try {
       fill((piece, byteOffset) => {
-        // writeBuffer needs 4-byte multiples, and the pool's buffer may be larger than the tensor.
-        if (byteOffset % 4 !== 0 || piece.byteLength % 4 !== 0 || byteOffset + piece.byteLength > bytes) {
+        // writeBuffer needs 4-byte multiples (int8/float16 tensors may end mid-word: writeFromHost
+        // pads their last piece), and the pool's buffer may be larger than the tensor.
+        const ragged = piece.byteLength % 4 !== 0 && byteOffset + piece.byteLength !== bytes;
+        if (byteOffset % 4 !== 0 || ragged || byteOffset + piece.byteLength > bytes) {
           throw new WebGpuError(`webgpu: uploadFrom: a piece of ${piece.byteLength} bytes at byte ${byteOffset} is not whole 4-byte elements within the tensor's ${bytes} bytes`);
         }
         this.writeFromHost(buffer, byteOffset, piece);
@@ -172,6 +174,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
    * and the pool's rule for host writes (bufferPool.ts) are unaffected.
    */
   private writeFromHost(buffer: GPUBuffer, byteOffset: number, data: TypedArray | Uint8Array): void {
+    if (data.byteLength % 4 !== 0) data = padToWords(data);
     if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
     this.uploadedSinceFlush += data.byteLength;
     if (this.uploadedSinceFlush >= UPLOAD_FLUSH_BYTES) {
@@ -182,12 +185,12 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
 
   /** Storage for a kernel's output; its contents are garbage until the kernel writes them. */
   output(spec: OutputSpec): GPUBuffer {
-    return this.allocate(spec.size * bytesPerElement(spec.dtype), 'gpu', 'output');
+    return this.allocate(wordBytes(spec.size * bytesPerElement(spec.dtype)), 'gpu', 'output');
   }
 
   async read(storage: GPUBuffer, dtype: DType, size: number): Promise<TypedArray> {
     this.checkUsable('read');
-    const bytes = size * bytesPerElement(dtype);
+    const bytes = wordBytes(size * bytesPerElement(dtype));
     if (bytes === 0) {
       await this.flush();
       return allocate(dtype, 0);
@@ -202,7 +205,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
       throw new WebGpuError(`webgpu: reading a result failed: ${(error as Error).message}`);
     }
     const mapped = staging.getMappedRange(0, bytes);
-    const copy = dtype === 'float32' ? new Float32Array(mapped.slice(0)) : new Int32Array(mapped.slice(0));
+    const copy = viewOf(dtype, mapped.slice(0), 0, size);
     staging.unmap();
     this.pool.releaseIdle(staging);
     await this.throwPendingErrors();
@@ -407,4 +410,16 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     if (this.disposed) throw new WebGpuError(`webgpu: ${what}: the backend was disposed`);
     if (this.lost) throw new WebGpuError(`webgpu: ${what}: ${this.lost}; create a new backend`);
   }
+}
+
+/** GPU buffers hold whole 4-byte words (writeBuffer and copies move multiples of 4): int8 and float16 tensors round up. */
+function wordBytes(bytes: number): number {
+  return Math.ceil(bytes / 4) * 4;
+}
+
+/** `data`'s bytes followed by zeros up to a whole number of words. */
+function padToWords(data: ArrayBufferView): Uint8Array {
+  const padded = new Uint8Array(wordBytes(data.byteLength));
+  padded.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return padded;
 }

@@ -3,7 +3,7 @@
 // them into the engine's float32 / int32 arrays.
 
 import { CheckpointError } from './errors.js';
-import { halfBitsToFloat } from './halfFloat.js';
+import { widenHalves } from '../../engine/halfFloat.js';
 import type { HostDType } from './hostTensor.js';
 
 export type ElementType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -67,9 +67,9 @@ export function decodeElements(bytes: Uint8Array, type: ElementType, where: stri
     case 'F32':
       return floats(count, (i) => view.getFloat32(i * 4, true));
     case 'F16':
-      return widenHalves(bytes, count, halfToFloatBitsTable());
+      return widenSixteenBits(bytes, count, 'F16');
     case 'BF16':
-      return widenHalves(bytes, count);
+      return widenSixteenBits(bytes, count, 'BF16');
     case 'I64':
       return ints(count, (i) => {
         const low = view.getInt32(i * 8, true);
@@ -98,30 +98,19 @@ export function decodeElements(bytes: Uint8Array, type: ElementType, where: stri
   }
 }
 
-let halfTable: Uint32Array | undefined;
-
-/** The float32 bits of all 65536 float16 values: a lookup is much faster than decoding each one. */
-function halfToFloatBitsTable(): Uint32Array {
-  halfTable ??= new Uint32Array(Float32Array.from({ length: 0x10000 }, (_, bits) => halfBitsToFloat(bits)).buffer);
-  return halfTable;
-}
-
 /**
- * 16-bit floats → float32, moving bit patterns rather than numbers. With a table the bits are
- * float16 and are looked up; without one they are bfloat16, the high half of a float32.
+ * 16-bit floats → float32. float16 is decoded through halfFloat.ts' table; bfloat16 is the high
+ * half of a float32, so its bits just move up.
  */
-function widenHalves(bytes: Uint8Array, count: number, table?: Uint32Array): Float32Array {
+function widenSixteenBits(bytes: Uint8Array, count: number, type: 'F16' | 'BF16'): Float32Array {
   const halves =
     hostIsLittleEndian && bytes.byteOffset % 2 === 0
       ? new Uint16Array(bytes.buffer, bytes.byteOffset, count)
       : Uint16Array.from({ length: count }, (_, i) => bytes[2 * i]! | (bytes[2 * i + 1]! << 8));
+  if (type === 'F16') return widenHalves(halves);
   const out = new Float32Array(count);
   const outBits = new Uint32Array(out.buffer);
-  if (table === undefined) {
-    for (let i = 0; i < count; i++) outBits[i] = halves[i]! << 16;
-  } else {
-    for (let i = 0; i < count; i++) outBits[i] = table[halves[i]!]!;
-  }
+  for (let i = 0; i < count; i++) outBits[i] = halves[i]! << 16;
   return out;
 }
 

@@ -7,7 +7,7 @@
 // each one starts at a multiple of its own element size.
 
 import { ELEMENT_BYTES, hostIsLittleEndian } from './elementType.js';
-import { floatToBfloat16Bits, floatToHalfBits } from './halfFloat.js';
+import { floatToBfloat16Bits, floatToHalfBits } from '../../engine/halfFloat.js';
 import { elementCount } from './hostTensor.js';
 
 export type SafetensorsWriteDType = 'F32' | 'F16' | 'BF16' | 'I64' | 'I32';

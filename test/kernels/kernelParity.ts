@@ -5,7 +5,7 @@
 //
 // `runParityCase` does the work without jest, so the harness itself can be tested.
 
-import { getBackendByName, liveCounts, ops, tidy, type Backend, type DType, type OpName, type Shape, type Tensor, type TypedArray } from './engine.js';
+import { getBackendByName, liveCounts, ops, tidy, type Backend, type DType, type OpName, type Shape, type Tensor, type TypedArray, type WeightDType } from './engine.js';
 import { compareValues, DEFAULT_TOLERANCE, EXACT, type Tolerance } from './compare.js';
 import { PARITY_CASES, type HostTensor, type ParityCase } from './parityCases.js';
 import { Random, seedFrom } from './random.js';
@@ -21,6 +21,8 @@ export interface KernelParityOptions {
    * the missing-kernel error, so a kernel added later has to be taken off this list to be tested.
    */
   lacking?: readonly OpName[];
+  /** Weight dtypes this backend cannot store: their cases must fail with the backend's refusal (UnsupportedDTypeError). */
+  refusedWeightDTypes?: readonly WeightDType[];
 }
 
 interface Output {
@@ -94,6 +96,14 @@ export function describeKernelParity(backendName: string, getBackend: () => Prom
       await candidate?.dispose();
     });
     for (const testCase of PARITY_CASES) {
+      const { weightDType } = testCase;
+      if (weightDType !== undefined && options.refusedWeightDTypes?.includes(weightDType)) {
+        it(`${testCase.name}: refused, ${weightDType} weights are not stored here`, async () => {
+          if (!candidate) throw new Error(`the ${backendName} backend was not created`);
+          await expect(runParityCase(testCase, reference, candidate, options)).rejects.toThrow(`the ${candidate.name} backend cannot hold ${weightDType} weights`);
+        });
+        continue;
+      }
       if (options.lacking?.includes(testCase.op)) {
         it(`${testCase.name}: refused, no kernel yet`, async () => {
           if (!candidate) throw new Error(`the ${backendName} backend was not created`);

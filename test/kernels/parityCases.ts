@@ -6,7 +6,8 @@
 // the shapes RoBERTa itself uses (12 heads of 32, hidden 768). Values include exact ties (which
 // index wins must be deterministic), saturating extremes, masks at the float32 minimum and −∞.
 
-import { ops, UNARY_FNS, sizeOf, type BinaryOp, type DType, type OpName, type Shape, type Tensor, type TypedArray } from '../../engine/index.js';
+import { ops, quantizeWeight, UNARY_FNS, sizeOf, type BinaryOp, type DType, type OpName, type Shape, type Tensor, type TypedArray, type WeightDType } from '../../engine/index.js';
+import { narrowToHalves } from '../../engine/halfFloat.js';
 import type { MatmulOptions } from '../../engine/ops/linalg.js';
 import { BINARY_OPS } from './engine.js';
 import type { Random } from './random.js';
@@ -25,6 +26,8 @@ export interface ParityCase {
   readonly inputs: (random: Random) => HostTensor[];
   /** Applies the op to the uploaded inputs (in `inputs` order). */
   readonly run: (inputs: Tensor[]) => Tensor | Tensor[];
+  /** The compact weight dtype one of the inputs holds, which a backend may refuse to store (gpu.js). */
+  readonly weightDType?: WeightDType;
 }
 
 /** The float32 minimum Hugging Face fills masked attention scores with (torch.finfo(float32).min). */
@@ -95,6 +98,56 @@ const linearCases: ParityCase[] = [
   linearCase([2, 768], 3, true),
   ...UNARY_FNS.map((fn) => linearCase([2, 5, 65], 127, true, fn)),
   linearCase([1, 3, 33], 17, false, 'gelu'),
+];
+
+// float16 weights: widened exactly and multiplied in float32, so the float32 tolerance holds.
+function halfLinearCase(xShape: Shape, outFeatures: number, activation: (typeof UNARY_FNS)[number] | null = null): ParityCase {
+  const inFeatures = xShape[xShape.length - 1];
+  return {
+    name: `linear ${fmt(xShape)} · float16 [${outFeatures},${inFeatures}]ᵀ (bias${activation ? `, ${activation}` : ''})`,
+    op: 'linear',
+    weightDType: 'float16',
+    inputs: (r) => [floats(r, xShape), { data: narrowToHalves(r.floats(outFeatures * inFeatures)), shape: [outFeatures, inFeatures] }, floats(r, [outFeatures])],
+    run: ([x, w, b]) => ops.linear(x, w, b, activation),
+  };
+}
+
+const halfLinearCases: ParityCase[] = [halfLinearCase([3, 17], 33), halfLinearCase([1, 1], 1), halfLinearCase([2, 5, 65], 127, 'gelu'), halfLinearCase([4, 768], 9)];
+
+// ---- quantizedLinear ------------------------------------------------------------------------
+
+/**
+ * int8 weights with their scales (engine/quantize.ts), odd widths, an all-zero token and an
+ * all-zero output channel; kernels must reproduce the reference's integer sums exactly, so only
+ * the final float32 steps leave room for the tolerance.
+ */
+function quantizedLinearCase(xShape: Shape, outFeatures: number, withBias: boolean, activation: (typeof UNARY_FNS)[number] | null = null): ParityCase {
+  const inFeatures = xShape[xShape.length - 1];
+  const parts = [withBias ? 'bias' : 'no bias', activation ?? ''].filter(Boolean).join(', ');
+  return {
+    name: `quantizedLinear ${fmt(xShape)} · int8 [${outFeatures},${inFeatures}]ᵀ (${parts})`,
+    op: 'quantizedLinear',
+    weightDType: 'int8',
+    inputs: (r) => {
+      const x = floats(r, xShape, -4, 4);
+      (x.data as Float32Array).fill(0, 0, inFeatures);
+      const w = r.floats(outFeatures * inFeatures, -0.5, 0.5);
+      if (outFeatures > 1) w.fill(0, inFeatures, 2 * inFeatures);
+      const q = quantizeWeight(w, outFeatures, inFeatures);
+      const weight = { data: q.values, shape: [outFeatures, inFeatures] };
+      return [x, weight, { data: q.scales, shape: [outFeatures] }, ...(withBias ? [floats(r, [outFeatures])] : [])];
+    },
+    run: ([x, w, s, b]) => ops.quantizedLinear(x, w, s, b, activation),
+  };
+}
+
+const quantizedLinearCases: ParityCase[] = [
+  quantizedLinearCase([1, 1], 1, false),
+  quantizedLinearCase([3, 17], 33, true),
+  quantizedLinearCase([2, 3, 129], 7, false),
+  quantizedLinearCase([5, 768], 65, true, 'gelu'),
+  quantizedLinearCase([2, 4, 3072], 16, true),
+  ...UNARY_FNS.map((fn) => quantizedLinearCase([2, 5, 65], 127, true, fn)),
 ];
 
 // ---- binary ---------------------------------------------------------------------------------
@@ -311,6 +364,8 @@ const gatherCases: ParityCase[] = [
   gatherCase('[1,1] by ids [4,1]', (r) => [floats(r, [1, 1]), fixed([0, 0, 0, 0], [4, 1], 'int32')]),
   gatherCase('[30,768] by ids [1,9]', (r) => [floats(r, [30, 768]), ints(r, [1, 9], 0, 29)]),
   gatherCase('int32 [10,4] by ids [3,2]', (r) => [ints(r, [10, 4], -1000, 1000), ints(r, [3, 2], 0, 9)]),
+  { ...gatherCase('float16 [50,17] by ids [2,7]', (r) => [{ data: narrowToHalves(r.floats(50 * 17)), shape: [50, 17] }, ints(r, [2, 7], 0, 49)]), weightDType: 'float16' },
+  { ...gatherCase('float16 [30,768] by ids [1,9]', (r) => [{ data: narrowToHalves(r.floats(30 * 768)), shape: [30, 768] }, ints(r, [1, 9], 0, 29)]), weightDType: 'float16' },
 ];
 
 function permuteCase(shape: Shape, perm: readonly number[], dtype: DType = 'float32'): ParityCase {
@@ -505,6 +560,8 @@ const backwardCases: ParityCase[] = [
 export const PARITY_CASES: readonly ParityCase[] = [
   ...matmulCases,
   ...linearCases,
+  ...halfLinearCases,
+  ...quantizedLinearCases,
   ...binaryCases,
   ...scaleCases,
   ...unaryCases,

@@ -25,11 +25,11 @@ describe('tensor', () => {
     expect(() => ops.tensor([[1, 2], [3, [4]]] as NestedArray)).toThrow('tensor: ragged nested array: expected a number at depth 2');
     expect(() => ops.tensor([1, 2, 3], [2, 2])).toThrow('tensor: 3 values do not fill shape [2,2] (4 elements)');
     expect(() => ops.tensor([1, 2], [2, -1])).toThrow('tensor: shape has an invalid shape [2,-1]: dimensions must be non-negative integers');
-    expect(() => ops.tensor(new Float64Array(2) as unknown as TypedArray)).toThrow('tensor: unsupported typed array Float64Array (use Float32Array or Int32Array)');
+    expect(() => ops.tensor(new Float64Array(2) as unknown as TypedArray)).toThrow('tensor: unsupported typed array Float64Array (use Float32Array, Int32Array, Int8Array or Uint16Array of float16 bits)');
     expect(() => ops.tensor(new Float32Array(2), [2], 'int32')).toThrow('tensor: dtype int32 does not match the Float32Array given');
     expect(() => ops.tensor([1.5], [1], 'int32')).toThrow('tensor: 1.5 is not an int32 value');
     expect(() => ops.tensor([2147483648], [1], 'int32')).toThrow('tensor: 2147483648 is not an int32 value');
-    expect(() => ops.tensor([1], [1], 'float64' as 'float32')).toThrow('tensor: unsupported dtype float64 (supported: float32, int32)');
+    expect(() => ops.tensor([1], [1], 'float64' as 'float32')).toThrow('tensor: unsupported dtype float64 (supported: float32, int32, int8, float16)');
   });
 });
 

@@ -26,7 +26,7 @@ function panelsOf(w: Float32Array, n: number, k: number): Float32Array {
 
 /** What the storage holds right now, bypassing `read`. */
 const raw = (t: Tensor) => Float32Array.from(t.info().storage as Float32Array);
-const bits = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const bits = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 /** The values of a result, which is then disposed (so memory() counts only what the test keeps). */
 async function take(t: Tensor): Promise<Float32Array> {

@@ -1,5 +1,5 @@
-import { floatToBfloat16Bits, floatToHalfBits, halfBitsToFloat } from '../../../model/weights/halfFloat.js';
-import { allPatterns, float32FromBits, referenceBfloat16, referenceHalf } from './halfReference.js';
+import { floatToBfloat16Bits, floatToHalfBits, halfBitsToFloat } from '../../engine/halfFloat.js';
+import { allPatterns, float32FromBits, referenceBfloat16, referenceHalf } from '../model/weights/halfReference.js';
 
 describe('float16 → float32', () => {
   it('decodes known bit patterns', () => {
