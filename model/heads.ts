@@ -8,6 +8,7 @@
 import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
+import { InputError } from './inputs.js';
 import { Dropout, LayerNorm, Linear, type TrainingMode } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 
@@ -53,11 +54,31 @@ export class RobertaLMHead {
     this.bias = params.has('lm_head.bias') ? params.get('lm_head.bias', [config.vocabSize]) : params.get('lm_head.decoder.bias', [config.vocabSize]);
   }
 
-  /** [batch, seq, hidden] → logits [batch, seq, vocab] */
+  /** [..., hidden] → logits [..., vocab]: every token of [batch, seq, hidden], or the rows tokensAt picked. */
   forward(hidden: Tensor): Tensor {
     const x = this.layerNorm.forward(this.dense.forward(hidden, 'gelu'));
     return ops.linear(x, this.decoderWeight, this.bias);
   }
+}
+
+/**
+ * The hidden states of chosen tokens: [batch, seq, hidden] read as [batch · seq, hidden] rows, and
+ * the rows at `positions` (flat indices b · seq + s) gathered into [positions, hidden]. The
+ * gather's gradient adds each row's back into its token, so training through it reaches the
+ * encoder. Positions are checked here, on the host: a device's gather cannot report a bad one.
+ */
+export function tokensAt(hidden: Tensor, positions: ArrayLike<number>): Tensor {
+  const [batch, seq, size] = hidden.shape;
+  const tokens = batch * seq;
+  if (positions.length === 0) throw new InputError('no masked positions given: name at least one token (flat index b · seq + s)');
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i];
+    if (!Number.isInteger(p) || p < 0 || p >= tokens) {
+      throw new InputError(`masked position [${i}] = ${p} is not a token of the batch: flat indices b · ${seq} + s lie in [0, ${tokens - 1}] (${batch} sequences × ${seq} tokens)`);
+    }
+  }
+  const ids = ops.tensor(Int32Array.from(positions), [positions.length], 'int32', hidden.backend);
+  return ops.gather(ops.reshape(hidden, [tokens, size]), ids);
 }
 
 /**

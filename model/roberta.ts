@@ -1,7 +1,7 @@
 // The RoBERTa models, as in Hugging Face:
 //   RobertaModel                       embeddings → encoder (N × layer) → pooler (optional)
 //   RobertaForSequenceClassification   roberta (no pooler) → classifier on <s>
-//   RobertaForMaskedLM                 roberta (no pooler) → lm_head on every token
+//   RobertaForMaskedLM                 roberta (no pooler) → lm_head on every token (or on chosen ones)
 //   RobertaForTokenClassification      roberta (no pooler) → classifier (Linear) on every token
 //   RobertaForQuestionAnswering        roberta (no pooler) → qa_outputs (Linear to 2) on every token
 //   RobertaForMultipleChoice           choices flattened to rows → roberta (with pooler) →
@@ -16,7 +16,7 @@ import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
 import { RobertaEmbeddings } from './embeddings.js';
 import { RobertaEncoder } from './encoder.js';
-import { RobertaClassificationHead, RobertaLMHead, splitSpanLogits } from './heads.js';
+import { RobertaClassificationHead, RobertaLMHead, splitSpanLogits, tokensAt } from './heads.js';
 import { flattenChoices, prepareInputs, type ModelInputs } from './inputs.js';
 import { Dropout, Linear, TrainingMode } from './nn.js';
 import type { ParameterStore } from './parameters.js';
@@ -36,7 +36,10 @@ export interface ForwardOptions {
 export interface RobertaOutput {
   readonly lastHiddenState: Tensor; // [batch, seq, hidden]
   readonly poolerOutput?: Tensor; // [batch, hidden]
-  /** [batch, labels] (sequence), [batch, seq, vocab] (masked LM), [batch, seq, labels] (token), [examples, choices] (multiple choice) */
+  /**
+   * [batch, labels] (sequence), [batch, seq, vocab] (masked LM; [positions, vocab] from forwardAt),
+   * [batch, seq, labels] (token), [examples, choices] (multiple choice)
+   */
   readonly logits?: Tensor;
   readonly startLogits?: Tensor; // [batch, seq] (question answering)
   readonly endLogits?: Tensor; // [batch, seq] (question answering)
@@ -194,6 +197,16 @@ export class RobertaForMaskedLM extends RobertaWithHead {
 
   forward(inputs: ModelInputs, options: ForwardOptions = {}): RobertaOutput {
     return this.withHead(inputs, options, (out) => ({ ...out, logits: this.lmHead.forward(out.lastHiddenState) })); // [batch, seq, vocab]
+  }
+
+  /**
+   * The forward with the LM head run only at `maskedPositions` (fairseq's `masked_tokens`), each a
+   * token's flat index b · seq + s: logits [positions, vocab], in their order. With a 50k
+   * vocabulary the decoder is most of a small model's FLOPs, and a masked-LM loss reads only the
+   * masked tokens.
+   */
+  forwardAt(inputs: ModelInputs, maskedPositions: ArrayLike<number>, options: ForwardOptions = {}): RobertaOutput {
+    return this.withHead(inputs, options, (out) => ({ ...out, logits: this.lmHead.forward(tokensAt(out.lastHiddenState, maskedPositions)) }));
   }
 }
 

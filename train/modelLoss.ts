@@ -6,9 +6,9 @@ import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { ProblemType } from '../model/config.js';
 import { InputError } from '../model/inputs.js';
-import { disposeOutput, type AnyRobertaModel } from '../model/roberta.js';
+import { disposeOutput, RobertaForMaskedLM, type AnyRobertaModel } from '../model/roberta.js';
 import type { Batch, Labels } from './batch.js';
-import { bceWithLogits, crossEntropy, mseLoss } from './losses.js';
+import { bceWithLogits, crossEntropy, IGNORE_INDEX, mseLoss } from './losses.js';
 
 /**
  * RobertaForSequenceClassification's choice of loss when config.problem_type is unset: regression
@@ -47,8 +47,33 @@ function sequenceClassificationLoss(model: AnyRobertaModel, logits: Tensor, labe
   }
 }
 
+/**
+ * HF's masked-LM loss with the LM head run only at the labelled tokens (fairseq's masked_tokens):
+ * the cross-entropy is a mean over those tokens, so leaving the others out before the head changes
+ * the work, not the loss or its gradients. A batch with no labelled token keeps one token, labelled
+ * ignored, for the loss over nothing that the full logits give.
+ */
+function maskedLmLoss(model: RobertaForMaskedLM, batch: Batch): Tensor {
+  const ids = batch.inputIds;
+  const [b, s] = [ids.length, Array.isArray(ids[0]) ? ids[0].length : 0];
+  expectCount('a label per token', batch.labels, b * s, `${b} sequences × ${s} tokens, ${IGNORE_INDEX} to ignore one`);
+  const labels = flat(batch.labels);
+  const positions: number[] = [];
+  labels.forEach((label, i) => {
+    if (label !== IGNORE_INDEX) positions.push(i);
+  });
+  if (positions.length === 0) positions.push(0);
+  return tidy(() => {
+    const out = model.forwardAt(batch, positions);
+    const loss = crossEntropy(out.logits!, positions.map((p) => labels[p])); // logits [positions, vocab]
+    disposeOutput(out);
+    return loss;
+  });
+}
+
 /** The model's loss on `batch` (a scalar), as HF's `model(**batch).loss`; the outputs are disposed. */
 export function modelLoss(model: AnyRobertaModel, batch: Batch): Tensor {
+  if (model instanceof RobertaForMaskedLM) return maskedLmLoss(model, batch);
   return tidy(() => {
     const out = model.forward(batch);
     const { logits } = out;
@@ -57,7 +82,6 @@ export function modelLoss(model: AnyRobertaModel, batch: Batch): Tensor {
       case 'RobertaForSequenceClassification':
         loss = sequenceClassificationLoss(model, logits!, batch.labels);
         break;
-      case 'RobertaForMaskedLM':
       case 'RobertaForTokenClassification': {
         const [b, s] = logits!.shape;
         expectCount('a label per token', batch.labels, b * s, `${b} sequences × ${s} tokens, ${-100} to ignore one`);
