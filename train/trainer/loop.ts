@@ -38,7 +38,7 @@ export interface TrainOptions {
 export interface ScheduleOptions {
   /** Evaluate after every this many steps (and after the last); 0: only after the last. */
   readonly evalEvery?: number;
-  /** Save a checkpoint after every this many steps, except the last (the caller saves the final model). */
+  /** Save a checkpoint after every this many steps (the last included, when it is a multiple, as the Trainer does). */
   readonly saveEvery?: number;
 }
 
@@ -145,7 +145,7 @@ export async function runTraining(
         history.push(entry);
         events.onEval?.(entry);
       }
-      if (events.save !== undefined && saveEvery > 0 && done % saveEvery === 0 && done < steps) {
+      if (events.save !== undefined && saveEvery > 0 && done % saveEvery === 0) {
         await events.save(snapshot(done), optimizer.exportState(), parameters);
       }
     }
