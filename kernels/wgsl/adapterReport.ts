@@ -4,6 +4,8 @@
 
 /// <reference types="@webgpu/types" />
 
+import { chooseWeightPaths, describeWeightPaths } from './weightPaths.js';
+
 export interface AdapterReport {
   readonly vendor: string;
   readonly architecture: string;
@@ -24,6 +26,8 @@ export interface AdapterReport {
     /** Every feature the adapter offers, sorted. */
     readonly all: readonly string[];
   };
+  /** The optional WGSL language features the implementation offers, sorted (e.g. packed_4x8_integer_dot_product). */
+  readonly wgslLanguageFeatures: readonly string[];
   readonly limits: Readonly<Record<(typeof KEY_LIMITS)[number], number>>;
 }
 
@@ -47,7 +51,7 @@ export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
   return fallback || SOFTWARE_NAMES.test([info.vendor, info.architecture, info.device, info.description].join(' '));
 }
 
-export function describeAdapter(adapter: GPUAdapter, how: Pick<AdapterReport, 'source' | 'robustness' | 'swiftShaderFallback'>): AdapterReport {
+export function describeAdapter(adapter: GPUAdapter, how: Pick<AdapterReport, 'source' | 'robustness' | 'swiftShaderFallback' | 'wgslLanguageFeatures'>): AdapterReport {
   const info = adapter.info;
   const all = [...adapter.features].map(String).sort();
   const limits = Object.fromEntries(KEY_LIMITS.map((name) => [name, adapter.limits[name]])) as AdapterReport['limits'];
@@ -80,6 +84,8 @@ export function formatAdapterReport(report: AdapterReport): string {
     `features:     shader-f16 ${yesNo(report.features.shaderF16)}, subgroups ${yesNo(report.features.subgroups)}, timestamp-query ${yesNo(report.features.timestampQuery)}`,
     `buffers:      max ${mib(l.maxBufferSize)}, storage binding max ${mib(l.maxStorageBufferBindingSize)}, ${l.maxStorageBuffersPerShaderStage} per shader`,
     `workgroups:   ${l.maxComputeInvocationsPerWorkgroup} invocations, size ≤ ${l.maxComputeWorkgroupSizeX}×${l.maxComputeWorkgroupSizeY}×${l.maxComputeWorkgroupSizeZ}, ${l.maxComputeWorkgroupStorageSize} B shared, ${l.maxComputeWorkgroupsPerDimension} per dimension`,
+    `weights:      ${describeWeightPaths(chooseWeightPaths(report.wgslLanguageFeatures, new Set(report.features.all)))}`,
     `all features: ${report.features.all.join(', ') || 'none'}`,
+    `wgsl:         ${report.wgslLanguageFeatures.join(', ') || 'none'}`,
   ].join('\n');
 }

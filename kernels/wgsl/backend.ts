@@ -24,6 +24,7 @@ import type { Grid } from './grid.js';
 import type { MatmulVersion } from './matmulVersions.js';
 import { TUNINGS, tuningFor, type Tuning, type TuningName } from './tuning.js';
 import type { Uniforms } from './uniforms.js';
+import { chooseWeightPaths, type WeightPaths } from './weightPaths.js';
 
 /** GPUBufferUsage and GPUMapMode values (fixed by the spec; Node has no such globals). */
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, STORAGE: 0x80 } as const;
@@ -57,6 +58,8 @@ export interface WebGpuOptions {
    * Default off; recording without it does no timestamp work at all.
    */
   readonly timestamps?: TimestampRequest;
+  /** Turn a fast int8/float16 path off (false) to run the portable one, or require it (true); default: where available (weightPaths.ts). */
+  readonly weightPaths?: Partial<WeightPaths>;
 }
 
 export interface WebGpuMemory extends BackendMemory {
@@ -85,6 +88,8 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   /** How the attention op runs: one fused kernel, or the matmul, scale, softmax and matmul kernels. */
   attentionVersion: AttentionVersion;
   readonly tuning: Tuning;
+  /** The WGSL the int8 and float16 weight kernels use on this device (weightPaths.ts). */
+  readonly weightPaths: WeightPaths;
 
   private readonly pool: BufferPool;
   private readonly bindings: BindingCache;
@@ -115,6 +120,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     this.matmulVersion = options.matmul ?? 'auto';
     this.attentionVersion = options.attention ?? 'fused';
     this.tuning = options.tuning ? TUNINGS[options.tuning] : tuningFor(report);
+    this.weightPaths = chooseWeightPaths(report.wgslLanguageFeatures, device.features, options.weightPaths);
     this.pool = new BufferPool(device, options.maxPooledBytes ?? 256 * 2 ** 20, (buffer) => this.bindings.forgetBuffer(buffer));
     this.bindings = new BindingCache(device, this.pool);
     device.addEventListener('uncapturederror', (event) => {

@@ -8,6 +8,7 @@ import { ATTENTION_VERSIONS } from './attention.js';
 import { WebGpuBackend, WebGpuError, type WebGpuOptions } from './backend.js';
 import { findAdapter } from './gpu.js';
 import { TIMESTAMP_FEATURE, type TimestampRequest } from './gpuTimer.js';
+import { SHADER_F16_FEATURE } from './weightPaths.js';
 
 /**
  * The WebGPU backend on the best adapter here. Throws an Error saying how to get one when there is
@@ -21,8 +22,9 @@ export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<
   const robustness = options.robustness ?? true;
   const found = await findAdapter({ robustness, dawnFlags: options.dawnFlags ?? [], powerPreference: options.powerPreference ?? 'high-performance' });
   const { adapter } = found;
-  const report = describeAdapter(adapter, { source: found.source, robustness, swiftShaderFallback: found.swiftShaderFallback });
-  const requiredFeatures = timestampFeatures(options.timestamps, adapter.features, adapterName(report));
+  const report = describeAdapter(adapter, { source: found.source, robustness, swiftShaderFallback: found.swiftShaderFallback, wgslLanguageFeatures: found.wgslLanguageFeatures });
+  // shader-f16 costs nothing unless a shader enables it; float16 weights are read as f16 where it is on (weightPaths.ts).
+  const requiredFeatures = [...timestampFeatures(options.timestamps, adapter.features, adapterName(report)), ...(adapter.features.has(SHADER_F16_FEATURE) ? [SHADER_F16_FEATURE] : [])];
   let device: GPUDevice;
   try {
     // The defaults cap a storage binding at 128 MiB, less than RoBERTa's word embeddings

@@ -36,6 +36,8 @@ export interface FoundAdapter {
   readonly source: 'navigator.gpu' | 'dawn';
   /** Set when this module pointed the Vulkan loader at SwiftShader itself. */
   readonly swiftShaderFallback: boolean;
+  /** The optional WGSL language features the implementation offers (its `wgslLanguageFeatures`), sorted. */
+  readonly wgslLanguageFeatures: readonly string[];
 }
 
 /** What `findAdapter` needs from its surroundings (tests substitute their own). */
@@ -61,7 +63,7 @@ export async function findAdapter(request: AdapterRequest, env: AdapterEnvironme
   if (gpu) {
     const adapter = await gpu.requestAdapter({ powerPreference: request.powerPreference });
     if (!adapter) throw new Error(noAdapterMessage('navigator.gpu gave no adapter: WebGPU is disabled or unsupported on this GPU/driver'));
-    return { adapter, source: 'navigator.gpu', swiftShaderFallback: false };
+    return { adapter, source: 'navigator.gpu', swiftShaderFallback: false, wgslLanguageFeatures: languageFeatures(gpu) };
   }
   if (!env.isNode()) throw new Error(noAdapterMessage('this environment has no navigator.gpu'));
 
@@ -71,8 +73,9 @@ export async function findAdapter(request: AdapterRequest, env: AdapterEnvironme
   // to load, asking it only prints Dawn's "Found no drivers" warnings on every run, so with
   // SwiftShader at hand that question is skipped.
   if (!(swiftShaderInstalled && (await noVulkanDriverListed(env)))) {
-    const adapter = await (await env.dawn(dawnFlags(request, userIcd === SWIFTSHADER_ICD))).requestAdapter({ powerPreference: request.powerPreference });
-    if (adapter) return { adapter, source: 'dawn', swiftShaderFallback: false };
+    const dawn = await env.dawn(dawnFlags(request, userIcd === SWIFTSHADER_ICD));
+    const adapter = await dawn.requestAdapter({ powerPreference: request.powerPreference });
+    if (adapter) return { adapter, source: 'dawn', swiftShaderFallback: false, wgslLanguageFeatures: languageFeatures(dawn) };
   }
 
   if (userIcd !== undefined) {
@@ -83,11 +86,17 @@ export async function findAdapter(request: AdapterRequest, env: AdapterEnvironme
   }
   await env.setEnv(ICD_VARIABLE, SWIFTSHADER_ICD);
   const flags = dawnFlags(request, true);
-  const adapter = await (await env.dawn(flags)).requestAdapter({ powerPreference: request.powerPreference });
-  if (adapter) return { adapter, source: 'dawn', swiftShaderFallback: true };
+  const dawn = await env.dawn(flags);
+  const adapter = await dawn.requestAdapter({ powerPreference: request.powerPreference });
+  if (adapter) return { adapter, source: 'dawn', swiftShaderFallback: true, wgslLanguageFeatures: languageFeatures(dawn) };
   throw new Error(
     noAdapterMessage(`Dawn found no adapter, not even SwiftShader at ${SWIFTSHADER_ICD} (is libvulkan1 installed? Dawn's flags may also rule Vulkan out: [${flags.join(', ')}])`),
   );
+}
+
+/** `gpu.wgslLanguageFeatures`, sorted; none where an implementation predates the attribute. */
+function languageFeatures(gpu: GPU): string[] {
+  return [...(gpu.wgslLanguageFeatures ?? [])].map(String).sort();
 }
 
 /**

@@ -41,9 +41,15 @@ describe('the adapter report', () => {
       expect(backend.tuning.name).toBe(report.software ? 'software' : 'hardware');
 
       const text = formatAdapterReport(report);
-      expect(text.split('\n').map((line) => line.split(':')[0].trim())).toEqual(['adapter', 'kind', 'features', 'buffers', 'workgroups', 'all features']);
+      expect(text.split('\n').map((line) => line.split(':')[0].trim())).toEqual(['adapter', 'kind', 'features', 'buffers', 'workgroups', 'weights', 'all features', 'wgsl']);
       expect(text).toContain(report.software ? 'software (runs on the CPU)' : 'hardware');
       expect(text).toMatch(/shader-f16 (yes|no), subgroups (yes|no), timestamp-query (yes|no)/);
+      // The int8 and float16 kernels' paths follow what the adapter and its WGSL offer (weightPaths.ts).
+      expect(report.wgslLanguageFeatures).toEqual([...report.wgslLanguageFeatures].sort());
+      const packedDot = report.wgslLanguageFeatures.includes('packed_4x8_integer_dot_product');
+      expect(text).toContain(packedDot ? 'int8 dot4I8Packed (packed_4x8_integer_dot_product)' : 'int8 unpacked with extractBits');
+      expect(text).toContain(report.features.shaderF16 ? 'fp16 as f16 (shader-f16)' : 'fp16 unpacked with unpack2x16float');
+      expect(backend.weightPaths).toEqual({ packedDot, shaderF16: report.features.shaderF16 });
     } finally {
       await backend.dispose();
     }

@@ -47,13 +47,13 @@ function expectHowToGetOne(message: string): void {
 describe('findAdapter', () => {
   it('uses the first adapter Dawn finds, leaving the environment alone', async () => {
     const { env, calls } = fakeNode([ADAPTER]);
-    await expect(findAdapter(request, env)).resolves.toEqual({ adapter: ADAPTER, source: 'dawn', swiftShaderFallback: false });
+    await expect(findAdapter(request, env)).resolves.toEqual({ adapter: ADAPTER, source: 'dawn', swiftShaderFallback: false, wgslLanguageFeatures: [] });
     expect(calls.setEnv).toEqual([]);
   });
 
   it('falls back to SwiftShader by setting VK_ICD_FILENAMES and asking a new instance', async () => {
     const { env, calls } = fakeNode([null, ADAPTER]);
-    await expect(findAdapter(request, env)).resolves.toEqual({ adapter: ADAPTER, source: 'dawn', swiftShaderFallback: true });
+    await expect(findAdapter(request, env)).resolves.toEqual({ adapter: ADAPTER, source: 'dawn', swiftShaderFallback: true, wgslLanguageFeatures: [] });
     expect(calls.setEnv).toEqual([['VK_ICD_FILENAMES', SWIFTSHADER_ICD]]);
     expect(calls.dawnFlags).toHaveLength(2);
   });
@@ -91,7 +91,7 @@ describe('findAdapter', () => {
 
   it('goes straight to SwiftShader where the Vulkan loader has no driver manifest to load', async () => {
     const { env, calls } = fakeNode([ADAPTER], { manifests: { '/etc/vulkan/icd.d': ['README'] } });
-    await expect(findAdapter(request, env)).resolves.toEqual({ adapter: ADAPTER, source: 'dawn', swiftShaderFallback: true });
+    await expect(findAdapter(request, env)).resolves.toEqual({ adapter: ADAPTER, source: 'dawn', swiftShaderFallback: true, wgslLanguageFeatures: [] });
     expect(calls.setEnv).toEqual([['VK_ICD_FILENAMES', SWIFTSHADER_ICD]]);
     expect(calls.dawnFlags).toHaveLength(1); // no instance that could only warn "Found no drivers"
   });
@@ -128,7 +128,7 @@ describe('findAdapter', () => {
       isNode: () => false,
       browserGpu: () => ({ requestAdapter: async () => adapter }) as unknown as GPU,
     });
-    await expect(findAdapter(request, browser(ADAPTER))).resolves.toEqual({ adapter: ADAPTER, source: 'navigator.gpu', swiftShaderFallback: false });
+    await expect(findAdapter(request, browser(ADAPTER))).resolves.toEqual({ adapter: ADAPTER, source: 'navigator.gpu', swiftShaderFallback: false, wgslLanguageFeatures: [] });
     await expect(findAdapter(request, browser(null))).rejects.toThrow(/no WebGPU adapter: navigator.gpu gave no adapter/);
     await expect(findAdapter(request, { ...browser(null), browserGpu: () => undefined })).rejects.toThrow(/this environment has no navigator.gpu/);
   });
