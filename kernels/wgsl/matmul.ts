@@ -1,7 +1,8 @@
 // The matmul and linear kernels. Both are batched products C = A·B, recorded by `recordProduct`
 // with one of the three shaders (matmulVersions.ts): matmul reads A and B through their
 // transposes and broadcast batch axes; linear is x · Wᵀ with W in PyTorch's [out, in] layout —
-// B transposed, no batch — plus the bias and activation fused into the shader's epilogue.
+// B transposed, no batch — plus the bias and activation fused into the shader's epilogue. A
+// float16 W is widened to f32 as it is read (halfFloat.wgsl.ts), so the product sums in f32.
 
 /// <reference types="@webgpu/types" />
 
@@ -11,6 +12,7 @@ import type { WebGpuBackend } from './backend.js';
 import { tileGrid, type Grid } from './grid.js';
 import type { WebGpuKernel } from './kernel.js';
 import { stridedLayout, type StridedLayout } from './layout.js';
+import type { HalfStorage } from './halfFloat.wgsl.js';
 import { blockSize, matmulBlockedWgsl } from './matmulBlocked.wgsl.js';
 import { matmulVariantKey, type MatmulVariant } from './matmulCommon.wgsl.js';
 import { matmulNaiveWgsl, NAIVE_TILE } from './matmulNaive.wgsl.js';
@@ -30,12 +32,14 @@ interface Product {
   readonly transposeA: boolean;
   readonly transposeB: boolean;
   readonly activation: UnaryFn | null;
+  /** B is float16, bound this way. */
+  readonly halfB: HalfStorage | undefined;
 }
 
 /** The shader of one version for this product: its cache key, its WGSL and its workgroup grid. */
 function shaderFor(version: MatmulVersion, product: Product, bias: boolean, threads: number): { key: string; wgsl: () => string; grid: Grid } {
-  const { op, M, N, K, batches, transposeA, transposeB, activation } = product;
-  const variant: MatmulVariant = { bias, activation };
+  const { op, M, N, K, batches, transposeA, transposeB, activation, halfB } = product;
+  const variant: MatmulVariant = { bias, activation, halfB };
   switch (version) {
     case 'naive':
       return { key: `matmulNaive(${matmulVariantKey(variant)})`, wgsl: () => matmulNaiveWgsl(variant), grid: tileGrid(op, M, N, NAIVE_TILE, NAIVE_TILE, batches) };
@@ -47,7 +51,8 @@ function shaderFor(version: MatmulVersion, product: Product, bias: boolean, thre
       // Spelled out, not spread from `variant`: this runs for every product recorded, and Node 20
       // took ≈ 6–13 µs to spread an object into a literal with more fields — ≈ 0.7 ms of the ≈ 2 ms
       // it took to record a roberta-base forward on a 2-core machine.
-      const blocked = { bias, activation, transposeA, transposeB, threads, vec4A: (transposeA ? M : K) % 4 === 0, vec4B: (transposeB ? K : N) % 4 === 0 };
+      // float16 B is read element by element.
+      const blocked = { bias, activation, halfB, transposeA, transposeB, threads, vec4A: (transposeA ? M : K) % 4 === 0, vec4B: !halfB && (transposeB ? K : N) % 4 === 0 };
       const layout = `${transposeA ? 'aT' : 'a'},${transposeB ? 'bT' : 'b'},${threads}`;
       const block = blockSize(threads);
       return { key: `matmulBlocked(${layout},${matmulVariantKey(blocked)})`, wgsl: () => matmulBlockedWgsl(blocked), grid: tileGrid(op, M, N, block, block, batches) };
@@ -76,7 +81,7 @@ export const matmul: WebGpuKernel<'matmul'> = (backend, [a, b], { transposeA, tr
   const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape).map((s) => s * K * N);
   const batch = stridedLayout('matmul', batchShape, aBatch, bBatch);
   const c = backend.output(out);
-  const product: Product = { op: 'matmul', M, N, K, batch, batches: sizeOf(batchShape), transposeA, transposeB, activation: null };
+  const product: Product = { op: 'matmul', M, N, K, batch, batches: sizeOf(batchShape), transposeA, transposeB, activation: null, halfB: undefined };
   recordProduct(backend, product, { a: a.storage, b: b.storage, c });
   return [c];
 };
@@ -84,7 +89,8 @@ export const matmul: WebGpuKernel<'matmul'> = (backend, [a, b], { transposeA, tr
 export const linear: WebGpuKernel<'linear'> = (backend, [x, weight, bias], { activation }, [out]) => {
   const [N, K] = weight.shape;
   const M = sizeOf(x.shape.slice(0, -1));
-  const product: Product = { op: 'linear', M, N, K, batch: stridedLayout('linear', [], [], []), batches: 1, transposeA: false, transposeB: true, activation };
+  const halfB = weight.dtype === 'float16' ? (backend.weightPaths.shaderF16 ? 'f16' : 'packed') : undefined;
+  const product: Product = { op: 'linear', M, N, K, batch: stridedLayout('linear', [], [], []), batches: 1, transposeA: false, transposeB: true, activation, halfB };
   const c = backend.output(out);
   recordProduct(backend, product, { a: x.storage, b: weight.storage, bias: bias?.storage, c });
   return [c];

@@ -52,7 +52,7 @@ function tileLoader(operand: 'A' | 'B', contiguousAlongK: boolean, vec4: boolean
   if (o >= ${limit} || p >= params.K) {
     return 0.0;
   }
-  return ${x}[${address}];
+  return ${operand === 'A' ? `a[${address}]` : `bAt(${address})`};
 }`;
   // Quad q is 4 consecutive steps p of one o, or 4 consecutive o of one p.
   const [o, p, store] = contiguousAlongK

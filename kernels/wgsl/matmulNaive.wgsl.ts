@@ -22,7 +22,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   let base = stridedOffsets(params.batch, id.z);
   var sum = 0.0;
   for (var p = 0u; p < params.K; p++) {
-    sum += a[base.x + i * params.aRow + p * params.aCol] * b[base.y + p * params.bRow + j * params.bCol];
+    sum += a[base.x + i * params.aRow + p * params.aCol] * bAt(base.y + p * params.bRow + j * params.bCol);
   }
   storeC(id.z, i, j, sum);
 }

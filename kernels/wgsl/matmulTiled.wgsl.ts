@@ -29,7 +29,7 @@ fn loadB(base: u32, p: u32, j: u32) -> f32 {
   if (p >= params.K || j >= params.N) {
     return 0.0;
   }
-  return b[base + p * params.bRow + j * params.bCol];
+  return bAt(base + p * params.bRow + j * params.bCol);
 }
 
 @compute @workgroup_size(${TILE}, ${TILE}, 1)
