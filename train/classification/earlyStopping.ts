@@ -1,0 +1,38 @@
+// Early stopping on the eval loss, as transformers' EarlyStoppingCallback with
+// load_best_model_at_end: an evaluation improves when its loss is below the best so far (strictly:
+// early_stopping_threshold 0); after `patience` evaluations in a row without improvement, training
+// stops, and the model kept is the one of the best evaluation.
+
+export interface EarlyStoppingDecision {
+  /** This evaluation is the best so far: keep this model. */
+  readonly improved: boolean;
+  /** `patience` evaluations in a row have not improved: stop training. */
+  readonly stop: boolean;
+}
+
+export class EarlyStopping {
+  private best = Infinity;
+  private bestStep: number | undefined;
+  private sinceBest = 0;
+
+  constructor(readonly patience: number) {
+    if (!Number.isInteger(patience) || patience < 1) throw new RangeError(`early stopping patience must be a positive integer, got ${patience}`);
+  }
+
+  /** The loss of the evaluation at `step`. */
+  observe(evalLoss: number, step: number): EarlyStoppingDecision {
+    if (evalLoss < this.best) {
+      this.best = evalLoss;
+      this.bestStep = step;
+      this.sinceBest = 0;
+      return { improved: true, stop: false };
+    }
+    this.sinceBest++;
+    return { improved: false, stop: this.sinceBest >= this.patience };
+  }
+
+  /** The best evaluation so far: its loss and step (undefined before the first). */
+  get bestEvaluation(): { readonly loss: number; readonly step: number } | undefined {
+    return this.bestStep === undefined ? undefined : { loss: this.best, step: this.bestStep };
+  }
+}
