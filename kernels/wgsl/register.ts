@@ -14,6 +14,7 @@ import { layerNorm } from './layerNorm.js';
 import { cast, scale, unary } from './map.js';
 import { linear, matmul } from './matmul.js';
 import { MATMUL_VERSION_ENV, parseMatmulVersion } from './matmulVersions.js';
+import { quantizedLinear } from './quantizedLinear.js';
 import { layerNormBackward, logSoftmax, softmaxBackward } from './rowsBackward.js';
 import { softmax } from './softmax.js';
 import { concat, permute, slice } from './stridedCopy.js';
@@ -31,6 +32,7 @@ registerBackend({
 
 registerKernel('webgpu', 'matmul', matmul);
 registerKernel('webgpu', 'linear', linear);
+registerKernel('webgpu', 'quantizedLinear', quantizedLinear);
 registerKernel('webgpu', 'binary', binary);
 registerKernel('webgpu', 'scale', scale);
 registerKernel('webgpu', 'unary', unary);

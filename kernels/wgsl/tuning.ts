@@ -23,6 +23,8 @@ export interface Tuning {
   readonly attentionRows: number;
   /** Keys per k and v tile of the fused attention kernel (fewer where workgroup memory would not hold them). */
   readonly attentionKeys: number;
+  /** T: the int8 product (quantizedLinear) runs T×T invocations per workgroup, one output each. */
+  readonly int8Tile: number;
 }
 
 /** Tiny products are dominated by setup, and matrix–vector shapes would leave tiles empty: naive. */
@@ -45,6 +47,8 @@ const HARDWARE: Tuning = {
   // 16 · (D + Dv) multiply-adds, plenty to hide them.
   attentionRows: 64,
   attentionKeys: 16,
+  // As the tiled f32 matmul; unmeasured on a GPU so far.
+  int8Tile: 16,
 };
 
 const SOFTWARE: Tuning = {
@@ -59,6 +63,8 @@ const SOFTWARE: Tuning = {
   // (0.7 s at 8, 1.8 s at 32, for heads of 64) while the speed does not change.
   attentionRows: 16,
   attentionKeys: 8,
+  // Small workgroups, as for every kernel here.
+  int8Tile: 4,
 };
 
 export const TUNINGS: Readonly<Record<TuningName, Tuning>> = { hardware: HARDWARE, software: SOFTWARE };
