@@ -37,6 +37,11 @@ export async function spawnWorker(data: StartData): Promise<WorkerHandle> {
   return worker;
 }
 
+/** A page has no environment to override the relaxed-SIMD choice from: the backend option does it. */
+export function relaxedSimdOverride(): boolean | undefined {
+  return undefined;
+}
+
 export async function threadSupport(): Promise<ThreadSupport> {
   if (scope.crossOriginIsolated !== true || typeof scope.Worker !== 'function') {
     return { threads: 1, sharedMemory: false, reason: 'one thread: the page is not cross-origin isolated, so it cannot share memory with workers' };

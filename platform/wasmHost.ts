@@ -30,6 +30,18 @@ export async function spawnWorker(data: StartData): Promise<WorkerHandle> {
   return worker;
 }
 
+/**
+ * ROBERTA_WASM_RELAXED, the one place it is read: 0 builds the kernels without relaxed SIMD, 1
+ * insists on it, unset (or empty) lets the backend use it where the engine has it. For running
+ * both paths on one machine in tests and benchmarks.
+ */
+export function relaxedSimdOverride(): boolean | undefined {
+  const value = process.env.ROBERTA_WASM_RELAXED;
+  if (value === undefined || value === '') return undefined;
+  if (value === '0' || value === '1') return value === '1';
+  throw new Error(`ROBERTA_WASM_RELAXED must be 0 or 1, got ${JSON.stringify(value)}`);
+}
+
 export async function threadSupport(): Promise<ThreadSupport> {
   return { threads: Math.min(MAX_THREADS, availableParallelism()), sharedMemory: true, reason: 'Node worker_threads' };
 }

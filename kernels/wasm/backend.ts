@@ -30,8 +30,9 @@ import type { BackendMemory } from '../../engine/backend.js';
 import { bytesPerElement, viewOf, type DType, type TypedArray } from '../../engine/dtype.js';
 import type { HostBackend } from '../cpu/kernel.js';
 import { Arena, BLOCK_ALIGN } from './arena.js';
-import { compileKernels } from '../../platform/wasmHost.js';
+import { compileKernels, relaxedSimdOverride } from '../../platform/wasmHost.js';
 import { CONTROL_BYTES } from './control.js';
+import { chooseSimdFeatures, type SimdFeatures } from './features.js';
 import { MAX_PAGES } from './emit/module.js';
 import { unpackPanels } from './panels.js';
 import { NR } from './simd/gemm.js';
@@ -46,6 +47,11 @@ export interface WasmBackendOptions {
   readonly maxMemoryBytes?: number;
   /** How long an idle worker spins before sleeping, in loop iterations (default 2000, a few microseconds). */
   readonly spin?: number;
+  /**
+   * Build the kernels with relaxed SIMD (features.ts): default where the engine has it, or as the
+   * host's override says (in Node, ROBERTA_WASM_RELAXED=0 or 1). `true` where the engine lacks it is an error.
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 type Export = (...args: number[]) => void;
@@ -89,6 +95,8 @@ export class WasmBackend implements HostBackend {
 
   private constructor(
     readonly description: string,
+    /** The optional instructions the kernels were built with. */
+    readonly features: SimdFeatures,
     private readonly wasmMemory: WasmMemory,
     private readonly exports: Readonly<Record<string, Export>>,
     private readonly pool: ThreadPool,
@@ -110,16 +118,23 @@ export class WasmBackend implements HostBackend {
     const memory = support.sharedMemory
       ? new WebAssemblyApi.Memory({ initial: INITIAL_PAGES, maximum: maxPages, shared: true })
       : new WebAssemblyApi.Memory({ initial: maxPages });
-    const module = await compileKernels(buildKernelModule(support.sharedMemory));
+    const features = chooseSimdFeatures(options.relaxedSimd ?? relaxedSimdOverride());
+    const module = await compileKernels(buildKernelModule(support.sharedMemory, features));
     const instance = await WebAssemblyApi.instantiate(module, { env: { memory } });
     const pool = await ThreadPool.start(module, memory, threads, options.spin ?? DEFAULT_SPIN);
     const where = threads > 1 ? `${threads} threads (${support.reason})` : support.sharedMemory ? 'one thread' : support.reason;
-    const description = `wasm: WebAssembly SIMD-128 kernels, ${where}; other ops on the TypeScript reference kernels`;
-    return new WasmBackend(description, memory, instance.exports as Readonly<Record<string, Export>>, pool, maxPages * PAGE);
+    const simd = features.relaxed ? 'relaxed SIMD' : 'SIMD-128';
+    const description = `wasm: WebAssembly ${simd} kernels, ${where}; other ops on the TypeScript reference kernels`;
+    return new WasmBackend(description, features, memory, instance.exports as Readonly<Record<string, Export>>, pool, maxPages * PAGE);
   }
 
   get threads(): number {
     return this.pool.threads;
+  }
+
+  /** Which code paths run here, for `roberta info`. */
+  kernelPaths(): Readonly<Record<string, string | number>> {
+    return { simd: this.features.relaxed ? 'relaxed-simd' : 'simd128', threads: this.threads, f32: this.features.relaxed ? 'f32x4.relaxed_madd' : 'f32x4.mul + f32x4.add' };
   }
 
   upload(data: TypedArray, dtype: DType): TypedArray {

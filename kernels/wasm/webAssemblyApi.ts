@@ -23,6 +23,8 @@ interface WebAssemblyNamespace {
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   /** Compiles off the calling thread (browsers refuse synchronous compiles of large modules on the main thread). */
   compile(bytes: Uint8Array): Promise<WasmModule>;
+  /** Whether this engine would accept the module: how optional features are detected. */
+  validate(bytes: Uint8Array): boolean;
   instantiate(module: WasmModule, imports: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Promise<WasmInstance>;
 }
 

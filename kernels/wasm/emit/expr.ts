@@ -122,6 +122,14 @@ export const f64 = {
 export const v128 = {
   load: (address: Operand<'i32'>, offset = 0): Expr<'v128'> =>
     expr('v128', [...codeOf('i32', address), ...simd(SimdOp.v128_load), ...memarg('v128', offset)]),
+  /** Loads eight int8s, sign-extended to the eight lanes of an i16x8. */
+  load8x8S: (address: Operand<'i32'>, offset = 0): Expr<'v128'> =>
+    expr('v128', [...codeOf('i32', address), ...simd(SimdOp.v128_load8x8_s), ...memarg('f64', offset)]),
+  /** Loads four u16s (half-float bit patterns), zero-extended to the four lanes of an i32x4. */
+  load16x4U: (address: Operand<'i32'>, offset = 0): Expr<'v128'> =>
+    expr('v128', [...codeOf('i32', address), ...simd(SimdOp.v128_load16x4_u), ...memarg('f64', offset)]),
+  and: binary('v128', 'v128', simd(SimdOp.v128_and)),
+  or: binary('v128', 'v128', simd(SimdOp.v128_or)),
   /** Loads one f32 (or i32) and copies it into all four lanes. */
   load32Splat: (address: Operand<'i32'>, offset = 0): Expr<'v128'> =>
     expr('v128', [...codeOf('i32', address), ...simd(SimdOp.v128_load32_splat), ...memarg('f32', offset)]),
@@ -140,7 +148,7 @@ function v128Const(bytes: readonly number[]): Expr<'v128'> {
 }
 
 /** A v128 operand of f32x4 and f64x2 ops may be a number: the vector with that value in every lane. */
-type LaneOperand = Operand<'v128'> | number;
+export type LaneOperand = Operand<'v128'> | number;
 
 function laneCode(shape: 'f32x4' | 'f64x2', value: LaneOperand): readonly number[] {
   if (typeof value !== 'number') return codeOf('v128', value);
@@ -171,6 +179,12 @@ export const f32x4 = {
   nearest: laneUnary('f32x4', SimdOp.f32x4_nearest),
   /** Lanes 0 and 1 of an f64x2, rounded to f32; lanes 2 and 3 are zero. */
   demoteF64x2: unary('v128', 'v128', simd(SimdOp.f32x4_demote_f64x2_zero)),
+  abs: laneUnary('f32x4', SimdOp.f32x4_abs),
+  /** i32 lanes to f32, rounded to nearest (exact below 2²⁴). */
+  convertI32x4: unary('v128', 'v128', simd(SimdOp.f32x4_convert_i32x4_s)),
+  /** a·b + c per lane (relaxed SIMD): fused with one rounding where the CPU has FMA, else a multiply then an add. */
+  relaxedMadd: (a: LaneOperand, b: LaneOperand, c: LaneOperand): Expr<'v128'> =>
+    expr('v128', [...laneCode('f32x4', a), ...laneCode('f32x4', b), ...laneCode('f32x4', c), ...simd(SimdOp.f32x4_relaxed_madd)]),
 };
 
 export const f64x2 = {
@@ -193,8 +207,25 @@ export const f64x2 = {
 
 export const i32x4 = {
   const: (value: number): Expr<'v128'> => v128Const([0, 1, 2, 3].flatMap(() => [...new Uint8Array(Int32Array.of(value).buffer)])),
+  splat: (value: Operand<'i32'>): Expr<'v128'> => expr('v128', [...codeOf('i32', value), ...simd(SimdOp.i32x4_splat)]),
   add: binary('v128', 'v128', simd(SimdOp.i32x4_add)),
+  eq: binary('v128', 'v128', simd(SimdOp.i32x4_eq)),
+  minS: binary('v128', 'v128', simd(SimdOp.i32x4_min_s)),
+  maxS: binary('v128', 'v128', simd(SimdOp.i32x4_max_s)),
+  /** Lane i: a[2i]·b[2i] + a[2i+1]·b[2i+1], the i16x8 products summed in pairs into i32s. */
+  dotI16x8S: binary('v128', 'v128', simd(SimdOp.i32x4_dot_i16x8_s)),
+  /**
+   * Lane i: c[i] + Σ_{j<4} a[4i+j]·b[4i+j] over i8 bytes (relaxed SIMD). The result is the same
+   * on every engine only when every byte of b is in [0, 127]: x86 reads b as unsigned.
+   */
+  relaxedDotI8x16I7x16AddS: (a: Operand<'v128'>, b: Operand<'v128'>, c: Operand<'v128'>): Expr<'v128'> =>
+    expr('v128', [...codeOf('v128', a), ...codeOf('v128', b), ...codeOf('v128', c), ...simd(SimdOp.i32x4_relaxed_dot_i8x16_i7x16_add_s)]),
   shl: (a: Operand<'v128'>, bits: Operand<'i32'>): Expr<'v128'> => expr('v128', [...codeOf('v128', a), ...codeOf('i32', bits), ...simd(SimdOp.i32x4_shl)]),
   /** f32 lanes to i32, truncating toward zero and saturating (NaN → 0). */
   truncSatF32x4: unary('v128', 'v128', simd(SimdOp.i32x4_trunc_sat_f32x4_s)),
+};
+
+export const i16x8 = {
+  /** Four i32 lanes of a then four of b, each saturated to i16. */
+  narrowI32x4S: binary('v128', 'v128', simd(SimdOp.i16x8_narrow_i32x4_s)),
 };

@@ -54,22 +54,35 @@ export const SIMD_PREFIX = 0xfd;
 
 export const SimdOp = {
   v128_load: 0x00,
+  /** Eight bytes, sign-extended to eight i16 lanes. */
+  v128_load8x8_s: 0x01,
+  /** Four u16s, zero-extended to four i32 lanes. */
+  v128_load16x4_u: 0x04,
   v128_load32_splat: 0x09,
   v128_store: 0x0b,
   v128_const: 0x0c,
   i8x16_shuffle: 0x0d,
+  i32x4_splat: 0x11,
   f32x4_splat: 0x13,
   f64x2_splat: 0x14,
   f32x4_extract_lane: 0x1f,
   f64x2_extract_lane: 0x21,
+  i32x4_eq: 0x37,
   f32x4_lt: 0x43,
   f64x2_ge: 0x4c,
+  v128_and: 0x4e,
+  v128_or: 0x50,
   v128_bitselect: 0x52,
   f32x4_demote_f64x2_zero: 0x5e,
   f64x2_promote_low_f32x4: 0x5f,
   f32x4_nearest: 0x6a,
+  i16x8_narrow_i32x4_s: 0x85,
   i32x4_shl: 0xab,
   i32x4_add: 0xae,
+  i32x4_min_s: 0xb6,
+  i32x4_max_s: 0xb8,
+  i32x4_dot_i16x8_s: 0xba,
+  f32x4_abs: 0xe0,
   f32x4_add: 0xe4,
   f32x4_sub: 0xe5,
   f32x4_mul: 0xe6,
@@ -83,4 +96,10 @@ export const SimdOp = {
   f64x2_pmin: 0xf6,
   f64x2_pmax: 0xf7,
   i32x4_trunc_sat_f32x4_s: 0xf8,
+  f32x4_convert_i32x4_s: 0xfa,
+  // Relaxed SIMD (an extension: validated before use, see features.ts).
+  /** a·b + c, fused (one rounding) or not, as the hardware does it. */
+  f32x4_relaxed_madd: 0x105,
+  /** Σ of four i8·i7 products per i32 lane, plus c; deterministic only when the second operand's bytes are in [0, 127]. */
+  i32x4_relaxed_dot_i8x16_i7x16_add_s: 0x113,
 } as const;

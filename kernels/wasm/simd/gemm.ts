@@ -21,11 +21,16 @@
 // Every output element is the sum over k in increasing order, in float32, then + bias: the same
 // sequence of roundings whichever tile, panel or thread computes it. So results do not depend on
 // how work is split between threads — they are bit-identical for any thread count.
+//
+// With relaxed SIMD each k step is one f32x4.relaxed_madd per accumulator (multiplyAdd.ts): an
+// FMA on x86 and Arm, half the arithmetic instructions and one rounding instead of two.
 
 import { f32, f32x4, i32, v128, type Operand } from '../emit/expr.js';
 import type { FunctionBuilder } from '../emit/func.js';
 import type { ModuleBuilder } from '../emit/module.js';
+import type { SimdFeatures } from '../features.js';
 import { emitActivation, SIMD_ACTIVATIONS, type SimdActivation } from './activations.js';
+import { multiplyAdd, type MultiplyAdd } from './multiplyAdd.js';
 
 /** Rows per micro-tile. */
 export const MR = 4;
@@ -136,7 +141,7 @@ function emitPackWeight(m: ModuleBuilder, packPanel: FunctionBuilder) {
  * + bias[j] for rows a, a+lda, … (strides in bytes) and the packed panel b; bias is read only
  * when hasBias ≠ 0.
  */
-function emitMicroKernel(m: ModuleBuilder, mr: number) {
+function emitMicroKernel(m: ModuleBuilder, mr: number, madd: MultiplyAdd) {
   const f = m.function(`micro${mr}`, { a: 'i32', lda: 'i32', b: 'i32', K: 'i32', c: 'i32', ldc: 'i32', bias: 'i32', hasBias: 'i32' });
   const { a, lda, b, K, c, ldc, bias, hasBias } = f.params;
   const rows = f.locals('i32', 'row', mr);
@@ -152,7 +157,7 @@ function emitMicroKernel(m: ModuleBuilder, mr: number) {
     bv.forEach((v, q) => f.set(v, v128.load(b, (u * NR + q * 4) * F32)));
     rows.forEach((row, r) => {
       f.set(splat, v128.load32Splat(row, u * F32));
-      bv.forEach((v, q) => f.set(acc[r][q], f32x4.add(acc[r][q], f32x4.mul(splat, v))));
+      bv.forEach((v, q) => f.set(acc[r][q], madd(splat, v, acc[r][q])));
     });
   };
   const advance = (count: number) => {
@@ -300,10 +305,10 @@ function emitMatmul(m: ModuleBuilder, packPanel: FunctionBuilder, panelRows: Fun
   return f;
 }
 
-export function emitGemm(m: ModuleBuilder): void {
+export function emitGemm(m: ModuleBuilder, features: SimdFeatures): void {
   const packPanel = emitPackPanel(m);
   emitPackWeight(m, packPanel);
-  const micro = Array.from({ length: MR }, (_, r) => emitMicroKernel(m, r + 1));
+  const micro = Array.from({ length: MR }, (_, r) => emitMicroKernel(m, r + 1, multiplyAdd(features)));
   const panelRows = emitPanelRows(m, micro);
   emitLinear(m, panelRows);
   for (const name of SIMD_ACTIVATIONS) emitLinear(m, panelRows, { name, fn: emitActivation(m, name) });

@@ -9,11 +9,13 @@
 
 import { f32, f32x4, f64, f64x2, i32, v128 } from '../emit/expr.js';
 import type { ModuleBuilder } from '../emit/module.js';
+import type { SimdFeatures } from '../features.js';
 import { exp } from './activations.js';
+import { multiplyAdd } from './multiplyAdd.js';
 import { promoteHigh, sumLanes } from './lanes.js';
 import { rowAddress, rowPass } from './rows.js';
 
-export function emitSoftmax(m: ModuleBuilder): void {
+export function emitSoftmax(m: ModuleBuilder, features: SimdFeatures): void {
   const f = m.function('softmax', { x: 'i32', y: 'i32', n: 'i32', maskRows: 'i32', hasMask: 'i32', begin: 'i32', end: 'i32' });
   const { x, y, n, maskRows, hasMask, begin, end } = f.params;
   const r = f.local('i32', 'r');
@@ -29,6 +31,7 @@ export function emitSoftmax(m: ModuleBuilder): void {
   const sumLanes64 = f.local('v128', 'sumLanes64');
   const sum = f.local('f64', 'sum');
   const divisor = f.local('f32', 'divisor');
+  const madd = multiplyAdd(features);
 
   f.set(bytes, i32.shl(n, 2));
   f.set(vectorBytes, i32.and(bytes, ~15));
@@ -75,13 +78,13 @@ export function emitSoftmax(m: ModuleBuilder): void {
         rowPass(f, at, vectorBytes, bytes, {
           vector: () => {
             f.set(v, f32x4.sub(v128.load(i32.add(yRow, at)), maxLanes));
-            f.set(v, exp(f, v));
+            f.set(v, exp(f, v, madd));
             f.storeV128(i32.add(yRow, at), v);
             f.set(sumLanes64, f64x2.add(f64x2.add(sumLanes64, f64x2.promoteLowF32x4(v)), promoteHigh(v)));
           },
           scalar: () => {
             f.set(v, f32x4.sub(v128.load32Splat(i32.add(yRow, at)), maxLanes));
-            f.set(v, exp(f, v));
+            f.set(v, exp(f, v, madd));
             f.storeF32(i32.add(yRow, at), f32x4.extractLane(v, 0));
             f.set(sum, f64.add(sum, f64.promoteF32(f32x4.extractLane(v, 0))));
           },
