@@ -34,7 +34,7 @@ import { compileKernels, relaxedSimdOverride } from '../../platform/wasmHost.js'
 import { CONTROL_BYTES } from './control.js';
 import { chooseSimdFeatures, type SimdFeatures } from './features.js';
 import { MAX_PAGES } from './emit/module.js';
-import { unpackPanels } from './panels.js';
+import { packInt8Panels, unpackInt8Panels, unpackPanels } from './panels.js';
 import { NR } from './simd/gemm.js';
 import { buildKernelModule } from './program.js';
 import { threadSupport, ThreadPool } from './threads.js';
@@ -180,8 +180,8 @@ export class WasmBackend implements HostBackend {
   readSync(storage: TypedArray, _dtype: DType, size: number): TypedArray {
     const shape = this.packedInPlace.get(storage);
     if (!shape) return storage.slice(0, size);
-    const values = new Float32Array(shape.n * shape.k);
-    unpackPanels(floatsOf(storage), shape.n, shape.k, values);
+    const values = storage instanceof Int8Array ? new Int8Array(shape.n * shape.k) : new Float32Array(shape.n * shape.k);
+    unpackInto(storage, shape, values);
     return size === values.length ? values : values.slice(0, size);
   }
 
@@ -230,6 +230,7 @@ export class WasmBackend implements HostBackend {
    * where they fit exactly and nothing else has read it packed, else into a separate copy.
    */
   packedWeight(weight: TypedArray, n: number, k: number): number {
+    if (weight instanceof Int8Array) return this.packedInt8Weight(weight, n, k);
     const inPlace = this.packedInPlace.get(weight);
     if (inPlace?.n === n && inPlace.k === k) return weight.byteOffset;
     // Packed in place for another shape: back to row-major, and a copy for each shape.
@@ -259,8 +260,8 @@ export class WasmBackend implements HostBackend {
   unpackForGood(storage: TypedArray): void {
     const shape = this.packedInPlace.get(storage);
     if (!shape) return;
-    const values = floatsOf(storage);
-    unpackPanels(values.slice(), shape.n, shape.k, values);
+    const values = storage instanceof Int8Array ? storage : floatsOf(storage);
+    unpackInto(values.slice(), shape, values);
     this.packedInPlace.delete(storage);
     this.shared.add(storage);
   }
@@ -278,6 +279,32 @@ export class WasmBackend implements HostBackend {
   /** The whole memory as 32-bit words, for copies between tensors (valid until the memory grows). */
   wordsView(): Int32Array {
     return new Int32Array(this.wasmMemory.buffer);
+  }
+
+  /**
+   * The byte offset of an int8 weight's panels (simd/int8Gemm.ts), packed on first use: in place
+   * where they take exactly its bytes (n a multiple of NR, k even: every RoBERTa weight) and
+   * nothing else has read it packed, else into a separate copy per shape, as for float32 weights.
+   */
+  private packedInt8Weight(weight: Int8Array, n: number, k: number): number {
+    const inPlace = this.packedInPlace.get(weight);
+    if (inPlace?.n === n && inPlace.k === k) return weight.byteOffset;
+    if (inPlace) this.unpackForGood(weight);
+    const known = this.packed.get(weight)?.find((p) => p.n === n && p.k === k);
+    if (known) return known.offset;
+    const bytes = Math.ceil(n / NR) * NR * Math.ceil(k / 2) * 2;
+    if (bytes === n * k && weight.length === n * k && !this.shared.has(weight) && !this.packed.has(weight)) {
+      packInt8Panels(weight.slice(), n, k, weight);
+      this.packedInPlace.set(weight, { n, k });
+      return weight.byteOffset;
+    }
+    const offset = this.arena.alloc(bytes);
+    packInt8Panels(weight, n, k, new Int8Array(this.wasmMemory.buffer, offset, bytes));
+    const list = this.packed.get(weight) ?? [];
+    list.push({ n, k, offset, bytes });
+    this.packed.set(weight, list);
+    this.packedBytes += bytes;
+    return offset;
   }
 
   /** Packs `weight` into its own storage, reading from a temporary copy in the arena (the panels overwrite rows still to be read). */
@@ -316,4 +343,10 @@ export class WasmBackend implements HostBackend {
 /** A linear weight's storage as the Float32Array it is (the TypedArray type does not say which). */
 function floatsOf(storage: TypedArray): Float32Array {
   return new Float32Array(storage.buffer, storage.byteOffset, storage.length);
+}
+
+/** Writes the row-major weight held as packed panels (float32, or int8) into `out`. */
+function unpackInto(panels: TypedArray, { n, k }: WeightShape, out: TypedArray): void {
+  if (panels instanceof Int8Array) unpackInt8Panels(panels, n, k, out as Int8Array);
+  else unpackPanels(floatsOf(panels), n, k, out as Float32Array);
 }

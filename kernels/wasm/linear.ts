@@ -8,7 +8,7 @@ import { gemmScratchFloats, NR } from './simd/gemm.js';
 import { SIMD_ACTIVATIONS, type SimdActivation } from './simd/activations.js';
 import type { WasmKernel } from './kernel.js';
 
-function isSimdActivation(fn: string): fn is SimdActivation {
+export function isSimdActivation(fn: string): fn is SimdActivation {
   return (SIMD_ACTIVATIONS as readonly string[]).includes(fn);
 }
 

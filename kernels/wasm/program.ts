@@ -5,13 +5,14 @@
 import { ModuleBuilder } from './emit/module.js';
 import type { SimdFeatures } from './features.js';
 import { emitGemm } from './simd/gemm.js';
+import { emitInt8Gemm } from './simd/int8Gemm.js';
 import { emitLayerNorm } from './simd/layerNorm.js';
 import { emitSoftmax } from './simd/softmax.js';
 import { emitSoftmaxBackward } from './simd/softmaxBackward.js';
 
 export function buildKernelModule(sharedMemory: boolean, features: SimdFeatures): Uint8Array {
   const m = new ModuleBuilder();
-  emitGemm(m, features);
+  emitInt8Gemm(m, emitGemm(m, features));
   emitSoftmax(m, features);
   emitSoftmaxBackward(m);
   emitLayerNorm(m);

@@ -27,6 +27,7 @@ import type { WasmKernel } from './kernel.js';
 import { linear } from './linear.js';
 import { matmul } from './matmul.js';
 import { permute } from './permute.js';
+import { quantizedLinear } from './quantizedLinear.js';
 import { softmax, softmaxBackward } from './softmax.js';
 
 // Above the CPU reference and gpu.js, below WebGPU: on a machine with a real GPU that is faster.
@@ -44,6 +45,7 @@ function register<Op extends OpName>(op: Op, kernel: WasmKernel<Op>, packedInput
 }
 
 register('linear', linear, 1);
+register('quantizedLinear', quantizedLinear, 1);
 register('matmul', matmul);
 register('softmax', softmax);
 register('layerNorm', layerNorm);

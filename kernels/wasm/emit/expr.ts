@@ -6,7 +6,7 @@
 // where an i32 belongs).
 
 import { signedLeb128, unsignedLeb128 } from './leb128.js';
-import { Op, SIMD_PREFIX, SimdOp } from './opcodes.js';
+import { MISC_PREFIX, MiscOp, Op, SIMD_PREFIX, SimdOp } from './opcodes.js';
 
 export type ValType = 'i32' | 'f32' | 'f64' | 'v128';
 
@@ -92,6 +92,8 @@ export const i32 = {
   eq: binary('i32', 'i32', [Op.i32_eq]),
   ltS: binary('i32', 'i32', [Op.i32_lt_s]),
   gtS: binary('i32', 'i32', [Op.i32_gt_s]),
+  /** f32 to i32, truncating toward zero and saturating (NaN → 0, as an Int8Array stores NaN). */
+  truncSatF32S: unary('f32', 'i32', [MISC_PREFIX, MiscOp.i32_trunc_sat_f32_s]),
   leS: binary('i32', 'i32', [Op.i32_le_s]),
   /** `cond ? a : b` without a branch (both operands are evaluated). */
   select: (a: Operand<'i32'>, b: Operand<'i32'>, cond: Operand<'i32'>): Expr<'i32'> =>
@@ -101,11 +103,16 @@ export const i32 = {
 export const f32 = {
   load: (address: Operand<'i32'>, offset = 0): Expr<'f32'> => expr('f32', [...codeOf('i32', address), Op.f32_load, ...memarg('f32', offset)]),
   eq: binary('f32', 'i32', [Op.f32_eq]),
+  gt: binary('f32', 'i32', [Op.f32_gt]),
   add: binary('f32', 'f32', [Op.f32_add]),
   sub: binary('f32', 'f32', [Op.f32_sub]),
   mul: binary('f32', 'f32', [Op.f32_mul]),
   div: binary('f32', 'f32', [Op.f32_div]),
   max: binary('f32', 'f32', [Op.f32_max]),
+  min: binary('f32', 'f32', [Op.f32_min]),
+  abs: unary('f32', 'f32', [Op.f32_abs]),
+  /** Round to the nearest integer, ties to even. */
+  nearest: unary('f32', 'f32', [Op.f32_nearest]),
   demoteF64: unary('f64', 'f32', [Op.f32_demote_f64]),
 };
 

@@ -58,6 +58,11 @@ export class FunctionBuilder<P extends Params = Params> {
     this.code.push(...codeOf('i32', address), ...codeOf('f32', value), Op.f32_store, ...memarg('f32', offset));
   }
 
+  /** Stores the low 16 bits of an i32. */
+  storeI16(address: Operand<'i32'>, value: Operand<'i32'>, offset = 0): void {
+    this.code.push(...codeOf('i32', address), ...codeOf('i32', value), Op.i32_store16, ...[1, ...unsignedLeb128(offset)]);
+  }
+
   /** Calls a function that returns nothing. */
   call(callee: FunctionBuilder, ...args: Operand<ValType>[]): void {
     if (args.length !== callee.paramTypes.length) throw new Error(`${this.name}: ${callee.name} takes ${callee.paramTypes.length} arguments, got ${args.length}`);

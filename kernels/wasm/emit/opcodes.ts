@@ -17,6 +17,7 @@ export const Op = {
   i32_load: 0x28,
   f32_load: 0x2a,
   f32_store: 0x38,
+  i32_store16: 0x3b,
   i32_const: 0x41,
   f32_const: 0x43,
   f64_const: 0x44,
@@ -27,6 +28,7 @@ export const Op = {
   i32_le_s: 0x4c,
   i32_ge_s: 0x4e,
   f32_eq: 0x5b,
+  f32_gt: 0x5e,
   i32_add: 0x6a,
   i32_sub: 0x6b,
   i32_mul: 0x6c,
@@ -34,10 +36,13 @@ export const Op = {
   i32_rem_s: 0x6f,
   i32_and: 0x71,
   i32_shl: 0x74,
+  f32_abs: 0x8b,
+  f32_nearest: 0x90,
   f32_add: 0x92,
   f32_sub: 0x93,
   f32_mul: 0x94,
   f32_div: 0x95,
+  f32_min: 0x96,
   f32_max: 0x97,
   f64_sqrt: 0x9f,
   f64_add: 0xa0,
@@ -48,6 +53,10 @@ export const Op = {
   f64_convert_i32_s: 0xb7,
   f64_promote_f32: 0xbb,
 } as const;
+
+/** The prefix byte of the saturating truncations (and bulk memory), followed by their number. */
+export const MISC_PREFIX = 0xfc;
+export const MiscOp = { i32_trunc_sat_f32_s: 0x00 } as const;
 
 /** The prefix byte of every SIMD instruction. */
 export const SIMD_PREFIX = 0xfd;

@@ -305,12 +305,15 @@ function emitMatmul(m: ModuleBuilder, packPanel: FunctionBuilder, panelRows: Fun
   return f;
 }
 
-export function emitGemm(m: ModuleBuilder, features: SimdFeatures): void {
+/** Emits the f32 kernels; returns the activation functions they apply, for the other products to share. */
+export function emitGemm(m: ModuleBuilder, features: SimdFeatures): ReadonlyMap<SimdActivation, FunctionBuilder> {
   const packPanel = emitPackPanel(m);
   emitPackWeight(m, packPanel);
   const micro = Array.from({ length: MR }, (_, r) => emitMicroKernel(m, r + 1, multiplyAdd(features)));
   const panelRows = emitPanelRows(m, micro);
   emitLinear(m, panelRows);
-  for (const name of SIMD_ACTIVATIONS) emitLinear(m, panelRows, { name, fn: emitActivation(m, name) });
+  const activations = new Map(SIMD_ACTIVATIONS.map((name) => [name, emitActivation(m, name)] as const));
+  for (const [name, fn] of activations) emitLinear(m, panelRows, { name, fn });
   emitMatmul(m, packPanel, panelRows);
+  return activations;
 }

@@ -85,7 +85,7 @@ describe('relaxed SIMD in a child process with --experimental-wasm-relaxed-simd'
   });
 
   it('agrees with the CPU reference on both paths, and the paths really differ (FMA rounds once)', () => {
-    CASES.forEach((c, i) => {
+    CASES.forEach((_, i) => {
       expect(compareValues(report.cpu[i], report.backends.default.outputs[i], TOLERANCE)).toBeNull();
       expect(compareValues(report.cpu[i], report.backends.override0.outputs[i], TOLERANCE)).toBeNull();
     });
