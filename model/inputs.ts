@@ -77,8 +77,17 @@ function hasChoices(ids: unknown): boolean {
   return Array.isArray(ids) && Array.isArray(ids[0]) && Array.isArray(ids[0][0]);
 }
 
-/** Validates the inputs against the config and uploads them as int32 tensors. */
-export function prepareInputs(inputs: ModelInputs, config: RobertaConfig, backend: Backend): CheckedInputs {
+/** The inputs as checked on the host: int32 arrays of [batch, seq], rows one after another. */
+export interface InputArrays {
+  readonly batch: number;
+  readonly seq: number;
+  readonly inputIds: Int32Array;
+  readonly attentionMask: Int32Array;
+  readonly tokenTypeIds: Int32Array;
+}
+
+/** Validates the inputs against the config; the mask defaults to ones, the token types to zeros. */
+export function checkInputs(inputs: ModelInputs, config: RobertaConfig): InputArrays {
   if (hasChoices(inputs.inputIds)) {
     throw new InputError('input_ids has 3 axes [batch, choices, seq]: only RobertaForMultipleChoice takes choices; this model takes [batch, seq]');
   }
@@ -97,8 +106,19 @@ export function prepareInputs(inputs: ModelInputs, config: RobertaConfig, backen
   const types = rows.tokenTypeIds ?? rows.inputIds.map((row) => row.map(() => 0));
   checkMatrix('token_type_ids', types, batch, seq, at);
   checkRange('token_type_ids', types, 0, config.typeVocabSize - 1, `token type ids (type_vocab_size ${config.typeVocabSize})`, at);
-  const upload = (rows: IdMatrix) => tensor(Int32Array.from(rows.flat()), [batch, seq], 'int32', backend);
-  return { batch, seq, inputIds: upload(rows.inputIds), attentionMask: upload(mask), tokenTypeIds: upload(types) };
+  const flat = (rows: IdMatrix) => Int32Array.from(rows.flat());
+  return { batch, seq, inputIds: flat(rows.inputIds), attentionMask: flat(mask), tokenTypeIds: flat(types) };
+}
+
+/**
+ * Validates the inputs against the config and uploads them as int32 tensors: input_ids, then
+ * attention_mask, then token_type_ids, the first uploads of a forward (a recorded forward's
+ * inputs, forwardReplay.ts).
+ */
+export function prepareInputs(inputs: ModelInputs, config: RobertaConfig, backend: Backend): CheckedInputs {
+  const host = checkInputs(inputs, config);
+  const upload = (data: Int32Array) => tensor(data, [host.batch, host.seq], 'int32', backend);
+  return { batch: host.batch, seq: host.seq, inputIds: upload(host.inputIds), attentionMask: upload(host.attentionMask), tokenTypeIds: upload(host.tokenTypeIds) };
 }
 
 /** One [batch, choices, seq] input as its [batch · choices, seq] rows, example by example. */

@@ -14,6 +14,7 @@
 
 import type { Backend, BackendMemory, OutputSpec } from '../../engine/backend.js';
 import { allocate, bytesPerElement, viewOf, type DType, type TypedArray } from '../../engine/dtype.js';
+import type { RecordedWork, RecordingBackend } from '../../engine/recording.js';
 import type { DegradedBackend } from '../../engine/select.js';
 import { adapterName, formatAdapterReport, type AdapterReport } from './adapterReport.js';
 import type { AttentionVersion } from './attention.js';
@@ -21,6 +22,7 @@ import { BindingCache } from './bindingCache.js';
 import { BufferPool, type FirstWriter } from './bufferPool.js';
 import { elapsedMs, GpuTimer, QUERY_RESOLVE_USAGE, RESOLVED_TIMESTAMP_BYTES, TIMESTAMP_FEATURE, type TimestampRequest } from './gpuTimer.js';
 import type { Grid } from './grid.js';
+import { CommandLog, WebGpuRecording, type RecordingHost } from './recording.js';
 import type { MatmulVersion } from './matmulVersions.js';
 import { TUNINGS, tuningFor, type Tuning, type TuningName } from './tuning.js';
 import type { Uniforms } from './uniforms.js';
@@ -66,6 +68,8 @@ export interface WebGpuMemory extends BackendMemory {
   /** Every GPU buffer the backend holds — tensors, the pool, uniforms, staging — and their bytes. */
   readonly deviceBuffers: number;
   readonly deviceBytes: number;
+  /** Bytes of the buffers recordings keep (recording.ts), no tensor's and not the pool's. */
+  readonly recordedBytes: number;
 }
 
 /** A compiled kernel variant: its pipeline and the layout its bind groups follow. */
@@ -78,7 +82,7 @@ export class WebGpuError extends Error {
   override readonly name = 'WebGpuError';
 }
 
-export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
+export class WebGpuBackend implements Backend<GPUBuffer>, RecordingBackend<GPUBuffer>, DegradedBackend {
   readonly name = 'webgpu';
   readonly description: string;
   readonly degraded?: string;
@@ -108,6 +112,13 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   private lost: string | null = null;
   private disposed = false;
   private dispatches = 0;
+  private submissions = 0;
+  /** What ops record while a recording is being made (recording.ts). */
+  private log: CommandLog | null = null;
+  /** Buffers recordings own: freed tensors over them do not return them to the pool. */
+  private readonly kept = new Set<GPUBuffer>();
+  /** What recordings see of this backend. */
+  private readonly recordingHost: RecordingHost;
 
   constructor(
     readonly device: GPUDevice,
@@ -123,6 +134,23 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     this.weightPaths = chooseWeightPaths(report.wgslLanguageFeatures, device.features, options.weightPaths);
     this.pool = new BufferPool(device, options.maxPooledBytes ?? 256 * 2 ** 20, (buffer) => this.bindings.forgetBuffer(buffer));
     this.bindings = new BindingCache(device, this.pool);
+    const backend = this;
+    this.recordingHost = {
+      device,
+      pool: this.pool,
+      kept: this.kept,
+      isLive: (buffer) => this.live.has(buffer),
+      computePass: () => this.computePass(),
+      copyEncoder: () => this.copyEncoder(),
+      output: (bytes) => this.allocate(bytes, 'gpu', 'output'),
+      submit: () => this.submit(),
+      get submissions() {
+        return backend.submissions;
+      },
+      dispatched: (count) => {
+        this.dispatches += count;
+      },
+    };
     device.addEventListener('uncapturederror', (event) => {
       // Ours to report (from the next read), so the implementation need not print it too.
       event.preventDefault();
@@ -182,6 +210,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   private writeFromHost(buffer: GPUBuffer, byteOffset: number, data: TypedArray | Uint8Array): void {
     if (data.byteLength % 4 !== 0) data = padToWords(data);
     if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+    this.log?.uploads.push({ buffer, byteOffset, data });
     this.uploadedSinceFlush += data.byteLength;
     if (this.uploadedSinceFlush >= UPLOAD_FLUSH_BYTES) {
       this.device.queue.submit([]);
@@ -196,6 +225,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
 
   async read(storage: GPUBuffer, dtype: DType, size: number): Promise<TypedArray> {
     this.checkUsable('read');
+    this.checkNotRecording('read');
     const bytes = wordBytes(size * bytesPerElement(dtype));
     if (bytes === 0) {
       await this.flush();
@@ -222,12 +252,14 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     if (this.disposed) return;
     if (!this.live.delete(storage)) throw new WebGpuError('webgpu: free() of a buffer this backend does not hold (freed twice, or from another backend)');
     this.liveBytes -= storage.size;
-    this.pool.release(storage);
+    if (!this.kept.has(storage)) this.pool.release(storage);
   }
 
   memory(): WebGpuMemory {
     const device = this.pool.allocated;
-    return { buffers: this.live.size, bytes: this.liveBytes, pooledBytes: this.pool.pooledBytes, deviceBuffers: device.buffers, deviceBytes: device.bytes };
+    let recordedBytes = 0;
+    for (const buffer of this.kept) recordedBytes += buffer.size;
+    return { buffers: this.live.size, bytes: this.liveBytes, pooledBytes: this.pool.pooledBytes, deviceBuffers: device.buffers, deviceBytes: device.bytes, recordedBytes };
   }
 
   /** The kernel variants compiled so far, by pipeline key (e.g. `matmulBlocked(a,bT,16,bias,gelu,a4,b4)`). */
@@ -272,6 +304,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
     this.dispatches++;
+    this.log?.commands.push({ kind: 'dispatch', label, pipeline: compiled.pipeline, layout: compiled.bindGroupLayout, uniforms: uniforms.bytes().slice(), buffers: [...buffers], grid });
     if (this.debug) {
       this.submit();
       this.watch(`running kernel "${label}"`, this.device.popErrorScope());
@@ -286,7 +319,31 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   /** Records a plain copy of `bytes` bytes (a cast to the same dtype). */
   copy(source: GPUBuffer, destination: GPUBuffer, bytes: number): void {
     this.checkUsable('copy');
-    if (bytes > 0) this.copyEncoder().copyBufferToBuffer(source, 0, destination, 0, bytes);
+    if (bytes === 0) return;
+    this.copyEncoder().copyBufferToBuffer(source, 0, destination, 0, bytes);
+    this.log?.commands.push({ kind: 'copy', source, destination, bytes });
+  }
+
+  // ---- recording and replay (recording.ts) ---------------------------------------------------
+
+  startRecording(): void {
+    this.checkUsable('record');
+    this.checkNotRecording('record');
+    // Debug mode submits after every kernel, and a submit may destroy pooled buffers the work still needs.
+    if (this.debug) throw new WebGpuError('webgpu: record: recording is not available in debug mode (ROBERTA_WEBGPU_DEBUG=1)');
+    this.log = new CommandLog();
+  }
+
+  finishRecording(inputs: readonly TypedArray[], outputs: readonly { readonly storage: GPUBuffer; readonly bytes: number }[]): { work: RecordedWork<GPUBuffer>; outputs: GPUBuffer[] } {
+    const log = this.log;
+    this.log = null;
+    if (!log) throw new WebGpuError('webgpu: finishRecording without startRecording');
+    const recording = new WebGpuRecording(log, inputs, outputs.map((o) => ({ buffer: o.storage, bytes: wordBytes(o.bytes) })), this.recordingHost);
+    return { work: recording, outputs: recording.copyOutputs() };
+  }
+
+  abortRecording(): void {
+    this.log = null;
   }
 
   /** Whether `gpuTime` works here: the device was opened with the 'timestamp-query' feature. */
@@ -326,6 +383,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
   /** Submits recorded work, waits for the GPU to finish it, and throws any error it raised. */
   async flush(): Promise<void> {
     this.checkUsable('flush');
+    this.checkNotRecording('flush');
     this.submit();
     await this.device.queue.onSubmittedWorkDone();
     await this.throwPendingErrors();
@@ -352,6 +410,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
       throw new WebGpuError(`webgpu: a tensor of ${bytes} bytes exceeds this device's largest storage buffer (${limit} bytes: maxStorageBufferBindingSize/maxBufferSize)`);
     }
     const buffer = this.pool.acquire(bytes, TENSOR_USAGE, firstWriter, label);
+    this.log?.allocated.add(buffer);
     this.live.add(buffer);
     this.liveBytes += buffer.size;
     return buffer;
@@ -389,6 +448,7 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
       this.device.queue.submit([this.encoder.finish()]);
       this.encoder = null;
     }
+    this.submissions++;
     this.pool.submitted();
   }
 
@@ -410,6 +470,11 @@ export class WebGpuBackend implements Backend<GPUBuffer>, DegradedBackend {
       throw new WebGpuError(`webgpu: the GPU reported an error${hint}: ${uncaptured[0].message}`);
     }
     if (this.lost) throw new WebGpuError(`webgpu: ${this.lost}`);
+  }
+
+  /** Reading back or waiting inside recorded work would make it depend on more than its kernels. */
+  private checkNotRecording(what: string): void {
+    if (this.log) throw new WebGpuError(`webgpu: ${what} while recording: recorded work may only run kernels (read its outputs after the recording)`);
   }
 
   private checkUsable(what: string): void {

@@ -84,6 +84,24 @@ export class BufferPool {
     return this.create(size, usage, label);
   }
 
+  /**
+   * Takes one particular free buffer back out of the pool, for a recording that keeps it
+   * (recording.ts). False when the pool does not hold it (in use, or destroyed).
+   */
+  take(buffer: GPUBuffer): boolean {
+    for (const [lists, isPending] of [[this.pending, true], [this.ready, false]] as const) {
+      const list = lists.get(`${buffer.usage}/${buffer.size}`);
+      const at = list?.indexOf(buffer) ?? -1;
+      if (list && at >= 0) {
+        list.splice(at, 1);
+        if (isPending) this.pendingBytes -= buffer.size;
+        else this.readyBytes -= buffer.size;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Returns a buffer whose last use may still be pending in the current encoder. */
   release(buffer: GPUBuffer): void {
     if (buffer.size !== sizeClass(buffer.size)) {
