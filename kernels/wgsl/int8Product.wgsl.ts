@@ -6,9 +6,11 @@
 // `dot4I8Packed` (or four sign-extended products on the portable path, weightPaths.ts) does
 // four multiply-adds.
 //
-// Tiling as in matmulTiled.wgsl.ts, over words instead of elements: a T×T workgroup computes a
-// T×T block of y, stepping along K one T-word tile of x_q and of W_q at a time through workgroup
-// memory.
+// Register blocking as in matmulBlocked.wgsl.ts, over words instead of elements: each invocation
+// holds a 4×4 block of i32 sums, a T×T workgroup a 4T×4T block of y; per step of 4 words (16
+// elements) along K the workgroup stages 4T words of x_q and of W_q in workgroup memory, and each
+// invocation then does 16 dot4 per word it reads — sixteen times the work per shared-memory read
+// of one output per invocation (three times faster on SwiftShader).
 //
 // x_q comes from quantizeRows.wgsl.ts with each row padded to whole words (zeros), so its rows
 // always start on a word. W_q is the weight tensor as stored: int8 [out, in] back to back, so
@@ -19,6 +21,9 @@
 import type { UnaryFn } from '../../engine/opTypes.js';
 import { ACTIVATION_FN, activationsWgsl } from './activations.wgsl.js';
 
+/** Words (of four int8) along K staged per barrier. */
+const STEP = 4;
+
 export interface Int8ProductVariant {
   readonly bias: boolean;
   readonly activation: UnaryFn | null;
@@ -26,13 +31,13 @@ export interface Int8ProductVariant {
   readonly packedDot: boolean;
   /** `in` is a multiple of 4: every weight row starts on a word. */
   readonly alignedRows: boolean;
-  /** T: the workgroup is T×T invocations, one output each. */
-  readonly tile: number;
+  /** T: the workgroup is T×T invocations, each computing 4×4 outputs. */
+  readonly threads: number;
 }
 
 /** The variant's pipeline cache key. */
 export function int8ProductKey(variant: Int8ProductVariant): string {
-  const parts = [variant.bias ? 'bias' : '', variant.activation ?? '', variant.packedDot ? 'dot4I8Packed' : 'unpacked', variant.alignedRows ? 'aligned' : 'unaligned', `${variant.tile}`];
+  const parts = [variant.bias ? 'bias' : '', variant.activation ?? '', variant.packedDot ? 'dot4I8Packed' : 'unpacked', variant.alignedRows ? 'aligned' : 'unaligned', `${variant.threads}`];
   return `int8Product(${parts.filter(Boolean).join(',')})`;
 }
 
@@ -113,29 +118,62 @@ fn loadW(j: u32, p: u32) -> u32 {
   return weightWord(j, p);
 }
 
-const TILE = ${variant.tile}u;
+const THREADS = ${variant.threads}u;
+const BLOCK = ${4 * variant.threads}u;
+const STEP = ${STEP}u;
 
-var<workgroup> tileX: array<array<u32, ${variant.tile}>, ${variant.tile}>; // [row i][word p]
-var<workgroup> tileW: array<array<u32, ${variant.tile}>, ${variant.tile}>; // [word p][output j]
+var<workgroup> tileX: array<u32, ${4 * variant.threads * STEP}>; // [word p][row i]
+var<workgroup> tileW: array<u32, ${4 * variant.threads * STEP}>; // [word p][output j]
 
-@compute @workgroup_size(${variant.tile}, ${variant.tile}, 1)
-fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_id) local: vec3<u32>) {
-  let i = group.y * TILE + local.y;
-  let j = group.x * TILE + local.x;
-  var acc = 0i;
-  // Invocations outside y still load tiles (zeros), so that no one leaves before the barriers.
-  for (var p0 = 0u; p0 < params.words; p0 += TILE) {
-    tileX[local.y][local.x] = loadX(i, p0 + local.x);
-    tileW[local.y][local.x] = loadW(j, p0 + local.y);
-    workgroupBarrier();
-    for (var q = 0u; q < TILE; q++) {
-      acc += dot4(tileX[local.y][q], tileW[q][local.x]);
-    }
-    workgroupBarrier();
-  }
+fn dot4x4(x: u32, w: vec4<u32>) -> vec4<i32> {
+  return vec4<i32>(dot4(x, w.x), dot4(x, w.y), dot4(x, w.z), dot4(x, w.w));
+}
+
+fn store(i: u32, j: u32, acc: i32) {
   if (i < params.M && j < params.N) {
     let sum = f32(acc) * (rowScale[i] * weightScale[j]);
     y[i * params.N + j] = ${activated};
+  }
+}
+
+@compute @workgroup_size(${variant.threads}, ${variant.threads}, 1)
+fn main(
+  @builtin(workgroup_id) group: vec3<u32>,
+  @builtin(local_invocation_id) local: vec3<u32>,
+  @builtin(local_invocation_index) t: u32,
+) {
+  let i0 = group.y * BLOCK;
+  let j0 = group.x * BLOCK;
+  // accR[k]: row i0 + local.y + T·R, output j0 + local.x + T·k (named, not an array: see matmulBlocked).
+  var acc0 = vec4<i32>();
+  var acc1 = vec4<i32>();
+  var acc2 = vec4<i32>();
+  var acc3 = vec4<i32>();
+  for (var p0 = 0u; p0 < params.words; p0 += STEP) {
+    // Every invocation loads, whether or not its outputs exist, so no one leaves before the barriers.
+    for (var q = t; q < BLOCK * STEP; q += THREADS * THREADS) {
+      let o = q / STEP;
+      let p = q % STEP;
+      tileX[p * BLOCK + o] = loadX(i0 + o, p0 + p);
+      tileW[p * BLOCK + o] = loadW(j0 + o, p0 + p);
+    }
+    workgroupBarrier();
+    for (var q = 0u; q < STEP; q++) {
+      let row = q * BLOCK;
+      let w = vec4<u32>(tileW[row + local.x], tileW[row + local.x + THREADS], tileW[row + local.x + 2u * THREADS], tileW[row + local.x + 3u * THREADS]);
+      acc0 += dot4x4(tileX[row + local.y], w);
+      acc1 += dot4x4(tileX[row + local.y + THREADS], w);
+      acc2 += dot4x4(tileX[row + local.y + 2u * THREADS], w);
+      acc3 += dot4x4(tileX[row + local.y + 3u * THREADS], w);
+    }
+    workgroupBarrier();
+  }
+  for (var k = 0u; k < 4u; k++) {
+    let j = j0 + local.x + THREADS * k;
+    store(i0 + local.y, j, acc0[k]);
+    store(i0 + local.y + THREADS, j, acc1[k]);
+    store(i0 + local.y + 2u * THREADS, j, acc2[k]);
+    store(i0 + local.y + 3u * THREADS, j, acc3[k]);
   }
 }
 `;

@@ -36,10 +36,10 @@ export const quantizedLinear: WebGpuKernel<'quantizedLinear'> = (backend, [x, we
   const M = sizeOf(x.shape.slice(0, -1));
   const y = backend.output(out);
   const { xq, rowScale, words } = recordQuantizeRows(backend, x.storage, M, K);
-  const variant: Int8ProductVariant = { bias: bias !== undefined, activation, packedDot: backend.weightPaths.packedDot, alignedRows: K % 4 === 0, tile: backend.tuning.int8Tile };
+  const variant: Int8ProductVariant = { bias: bias !== undefined, activation, packedDot: backend.weightPaths.packedDot, alignedRows: K % 4 === 0, threads: backend.tuning.int8Threads };
   const key = int8ProductKey(variant);
   const buffers = [xq, rowScale, weight.storage, weightScale.storage, ...(bias ? [bias.storage] : []), y];
-  backend.dispatch(key, backend.pipeline(key, () => int8ProductWgsl(variant)), new Uniforms().u32(M).u32(N).u32(K).u32(words), buffers, tileGrid('quantizedLinear', M, N, variant.tile, variant.tile, 1));
+  backend.dispatch(key, backend.pipeline(key, () => int8ProductWgsl(variant)), new Uniforms().u32(M).u32(N).u32(K).u32(words), buffers, tileGrid('quantizedLinear', M, N, 4 * variant.threads, 4 * variant.threads, 1));
   // The pool hands them out again only to work recorded after these dispatches.
   backend.free(xq);
   backend.free(rowScale);

@@ -23,8 +23,8 @@ export interface Tuning {
   readonly attentionRows: number;
   /** Keys per k and v tile of the fused attention kernel (fewer where workgroup memory would not hold them). */
   readonly attentionKeys: number;
-  /** T: the int8 product (quantizedLinear) runs T×T invocations per workgroup, one output each. */
-  readonly int8Tile: number;
+  /** T: the int8 product (quantizedLinear) runs T×T invocations per workgroup, each computing 4×4 outputs. */
+  readonly int8Threads: number;
 }
 
 /** Tiny products are dominated by setup, and matrix–vector shapes would leave tiles empty: naive. */
@@ -47,8 +47,8 @@ const HARDWARE: Tuning = {
   // 16 · (D + Dv) multiply-adds, plenty to hide them.
   attentionRows: 64,
   attentionKeys: 16,
-  // As the tiled f32 matmul; unmeasured on a GPU so far.
-  int8Tile: 16,
+  // As the blocked f32 matmul; unmeasured on a GPU so far.
+  int8Threads: 16,
 };
 
 const SOFTWARE: Tuning = {
@@ -64,7 +64,7 @@ const SOFTWARE: Tuning = {
   attentionRows: 16,
   attentionKeys: 8,
   // Small workgroups, as for every kernel here.
-  int8Tile: 4,
+  int8Threads: 4,
 };
 
 export const TUNINGS: Readonly<Record<TuningName, Tuning>> = { hardware: HARDWARE, software: SOFTWARE };

@@ -199,7 +199,7 @@ describe('quantizedLinear equals the CPU spec', () => {
       expect(failures).toEqual([]);
       const path = gpu.weightPaths.packedDot ? 'dot4I8Packed' : 'unpacked';
       expect(gpu.compiledKernels().filter((key) => key.startsWith('int8Product(') && key.includes(path))).not.toEqual([]);
-      expect(gpu.compiledKernels().filter((key) => key.startsWith('int8Product(') && key.endsWith(`,${gpu.tuning.int8Tile})`))).not.toEqual([]);
+      expect(gpu.compiledKernels().filter((key) => key.startsWith('int8Product(') && key.endsWith(`,${gpu.tuning.int8Threads})`))).not.toEqual([]);
       // Every tensor and scratch buffer went back.
       expect(liveCounts().tensors).toBe(tensorsBefore);
       expect(gpu.memory().bytes).toBe(bytesBefore);
