@@ -2,6 +2,7 @@
 // weight's packed panels, split between threads by panel (by output column). GELU and ReLU run
 // in the kernel, on each panel as it is finished; any other activation (never RoBERTa's) is
 // applied afterwards with the reference's own float64 function, so it matches the CPU exactly.
+// A float16 weight is not packed: each panel is widened to float32 as it is used (simd/halfFloat.ts).
 
 import { unaryFunctions } from '../cpu/activations.js';
 import { gemmScratchFloats, NR } from './simd/gemm.js';
@@ -18,9 +19,11 @@ export const linear: WasmKernel<'linear'> = (backend, [x, weight, bias], { activ
   const y = backend.allocate('float32', out.size);
   if (out.size === 0) return [y];
   const fused = activation !== null && isSimdActivation(activation) ? activation : null;
-  const packed = backend.packedWeight(weight.storage, n, k);
-  const args = [x.storage.byteOffset, k * 4, packed, k, y.byteOffset, n * 4, m, n, bias ? bias.storage.byteOffset : 0, bias ? 1 : 0];
-  backend.run(fused ? `linear_${fused}` : 'linear', args, Math.ceil(n / NR), m * n * k, gemmScratchFloats(k));
+  const half = weight.dtype === 'float16';
+  const panels = half ? weight.storage.byteOffset : backend.packedWeight(weight.storage, n, k);
+  const args = [x.storage.byteOffset, k * 4, panels, k, y.byteOffset, n * 4, m, n, bias ? bias.storage.byteOffset : 0, bias ? 1 : 0];
+  const name = half ? 'linearF16' : 'linear';
+  backend.run(fused ? `${name}_${fused}` : name, args, Math.ceil(n / NR), m * n * k, gemmScratchFloats(k));
   if (activation !== null && fused !== activation) {
     const fn = unaryFunctions[activation];
     for (let i = 0; i < y.length; i++) y[i] = fn(y[i]);

@@ -81,6 +81,8 @@ function binary<T extends ValType, R extends ValType>(type: T, result: R, opcode
 
 export const i32 = {
   load: (address: Operand<'i32'>, offset = 0): Expr<'i32'> => expr('i32', [...codeOf('i32', address), Op.i32_load, ...memarg('i32', offset)]),
+  /** Loads a u16, zero-extended. */
+  load16U: (address: Operand<'i32'>, offset = 0): Expr<'i32'> => expr('i32', [...codeOf('i32', address), Op.i32_load16_u, 1, ...unsignedLeb128(offset)]),
   add: binary('i32', 'i32', [Op.i32_add]),
   sub: binary('i32', 'i32', [Op.i32_sub]),
   mul: binary('i32', 'i32', [Op.i32_mul]),

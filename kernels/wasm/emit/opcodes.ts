@@ -15,6 +15,7 @@ export const Op = {
   local_get: 0x20,
   local_set: 0x21,
   i32_load: 0x28,
+  i32_load16_u: 0x2f,
   f32_load: 0x2a,
   f32_store: 0x38,
   i32_store16: 0x3b,

@@ -30,6 +30,7 @@ import type { FunctionBuilder } from '../emit/func.js';
 import type { ModuleBuilder } from '../emit/module.js';
 import type { SimdFeatures } from '../features.js';
 import { emitActivation, SIMD_ACTIVATIONS, type SimdActivation } from './activations.js';
+import { emitPackPanelF16 } from './halfFloat.js';
 import { multiplyAdd, type MultiplyAdd } from './multiplyAdd.js';
 
 /** Rows per micro-tile. */
@@ -53,7 +54,7 @@ export function gemmScratchFloats(k: number): number {
 }
 
 /** i8x16.shuffle byte indices picking four 32-bit lanes (0–3 from the first operand, 4–7 from the second). */
-function lanes(...picks: [number, number, number, number]): number[] {
+export function lanes(...picks: [number, number, number, number]): number[] {
   return picks.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
 }
 
@@ -259,20 +260,31 @@ function emitPanelRows(m: ModuleBuilder, micro: readonly FunctionBuilder[]) {
 /**
  * linear(a, lda, packed, K, c, ldc, M, N, bias, hasBias, begin, end, scratch), and linear_relu,
  * linear_gelu: C = A·B + bias for the prepacked weight panels [begin, end), then the activation
- * over each panel's M×NR block while it is still in the L1 cache.
+ * over each panel's M×NR block while it is still in the L1 cache. linearF16 (and _relu, _gelu)
+ * take the half-float weight [N, K] itself and widen each panel into scratch first (halfFloat.ts).
  */
-function emitLinear(m: ModuleBuilder, panelRows: FunctionBuilder, activate?: { readonly name: SimdActivation; readonly fn: FunctionBuilder }) {
-  const f = m.function(activate ? `linear_${activate.name}` : 'linear', {
+function emitLinear(m: ModuleBuilder, panelRows: FunctionBuilder, activate?: { readonly name: SimdActivation; readonly fn: FunctionBuilder }, packF16?: FunctionBuilder) {
+  const base = packF16 ? 'linearF16' : 'linear';
+  const f = m.function(activate ? `${base}_${activate.name}` : base, {
     a: 'i32', lda: 'i32', packed: 'i32', K: 'i32', c: 'i32', ldc: 'i32', M: 'i32', N: 'i32', bias: 'i32', hasBias: 'i32', begin: 'i32', end: 'i32', scratch: 'i32',
   });
   const { a, lda, packed, K, c, ldc, M, N, bias, hasBias, begin, end, scratch } = f.params;
   const p = f.local('i32', 'p');
   const cols = f.local('i32', 'cols');
   const block = f.local('i32', 'block');
+  const panel = f.local('i32', 'panel');
+  const tileScratch = f.local('i32', 'tileScratch');
+  f.set(tileScratch, packF16 ? i32.add(scratch, i32.mul(K, NR * F32)) : scratch);
   f.forRange(p, begin, end, 1, () => {
     f.set(cols, atMost(i32.sub(N, i32.mul(p, NR)), NR));
     f.set(block, i32.add(c, i32.mul(p, NR * F32)));
-    f.call(panelRows, a, lda, i32.add(packed, i32.mul(i32.mul(p, K), NR * F32)), K, block, ldc, M, cols, i32.add(bias, i32.mul(p, NR * F32)), hasBias, scratch);
+    if (packF16) {
+      f.call(packF16, packed, K, N, p, scratch);
+      f.set(panel, scratch);
+    } else {
+      f.set(panel, i32.add(packed, i32.mul(i32.mul(p, K), NR * F32)));
+    }
+    f.call(panelRows, a, lda, panel, K, block, ldc, M, cols, i32.add(bias, i32.mul(p, NR * F32)), hasBias, tileScratch);
     if (activate) f.call(activate.fn, block, ldc, M, cols);
   });
   return f;
@@ -311,9 +323,12 @@ export function emitGemm(m: ModuleBuilder, features: SimdFeatures): ReadonlyMap<
   emitPackWeight(m, packPanel);
   const micro = Array.from({ length: MR }, (_, r) => emitMicroKernel(m, r + 1, multiplyAdd(features)));
   const panelRows = emitPanelRows(m, micro);
-  emitLinear(m, panelRows);
   const activations = new Map(SIMD_ACTIVATIONS.map((name) => [name, emitActivation(m, name)] as const));
-  for (const [name, fn] of activations) emitLinear(m, panelRows, { name, fn });
+  const packF16 = emitPackPanelF16(m);
+  for (const half of [undefined, packF16]) {
+    emitLinear(m, panelRows, undefined, half);
+    for (const [name, fn] of activations) emitLinear(m, panelRows, { name, fn }, half);
+  }
   emitMatmul(m, packPanel, panelRows);
   return activations;
 }
