@@ -8,7 +8,7 @@
 
 import type { RobertaConfig } from '../model/config.js';
 import type { ModelInputs } from '../model/inputs.js';
-import { disposeOutput, type AnyRobertaModel, type RobertaOutput } from '../model/roberta.js';
+import { disposeOutput, type RobertaOutput } from '../model/roberta.js';
 import { summarize, type TimingSummary } from './stats.js';
 
 export interface CallTimingOptions {
@@ -59,12 +59,17 @@ function resultTensor(out: RobertaOutput) {
   return out.logits ?? out.startLogits ?? out.poolerOutput ?? out.lastHiddenState;
 }
 
+/** What runs a forward: a model, or a ForwardReplay of one (model/forwardReplay.ts). */
+export interface ForwardRunner {
+  forward(inputs: ModelInputs): RobertaOutput;
+}
+
 /**
  * One forward pass, its result read back to the host; every output tensor is released.
  * `onRecorded` gets how long `forward` itself took to return: on a device backend that is the host
  * time of recording the work (ops return at once; only the read waits for the device).
  */
-export async function runForward(model: AnyRobertaModel, inputs: ModelInputs, onRecorded?: (ms: number) => void): Promise<ArrayLike<number>> {
+export async function runForward(model: ForwardRunner, inputs: ModelInputs, onRecorded?: (ms: number) => void): Promise<ArrayLike<number>> {
   const start = performance.now();
   const out = model.forward(inputs);
   onRecorded?.(performance.now() - start);
@@ -84,7 +89,7 @@ export interface ForwardBenchResult extends CallTimings {
   readonly record: TimingSummary;
 }
 
-export async function benchForward(model: AnyRobertaModel, inputs: ModelInputs, options: CallTimingOptions): Promise<ForwardBenchResult> {
+export async function benchForward(model: ForwardRunner, inputs: ModelInputs, options: CallTimingOptions): Promise<ForwardBenchResult> {
   const recordMs: number[] = [];
   const timings = await timeCalls(() => runForward(model, inputs, (ms) => recordMs.push(ms)), options);
   const batch = inputs.inputIds.length;

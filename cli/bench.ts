@@ -6,7 +6,8 @@
 // peak_rss_mb is the process's peak resident set in MiB (loading included), from
 // process.resourceUsage().maxRSS. On webgpu the line also says what one forward costs the host:
 // `dispatches` (kernels recorded) and `record_ms` (median time `forward` takes to return, i.e. to
-// record them, in the timed runs; `record_min_ms` its minimum).
+// record them, in the timed runs; `record_min_ms` its minimum), and `replay`: whether --replay
+// recorded the forward once and replayed it (model/forwardReplay.ts), so that `record_ms` is a replay's.
 
 import '../index.js';
 import { loadOrtEngine } from '../bench/engines/onnxruntime.js';
@@ -16,6 +17,7 @@ import { benchInputs } from '../bench/inputs.js';
 import { describeMachine, machineInfo } from '../bench/machine.js';
 import { defaultRandomModelDir, ensureRandomModel, isRandomModelPreset, RANDOM_MODEL_PRESETS } from '../bench/randomModel.js';
 import { WebGpuBackend } from '../kernels/wgsl/backend.js';
+import { ForwardReplay } from '../model/forwardReplay.js';
 import { fromPretrained } from '../model/fromPretrained.js';
 import { flagIsSet, optionalString } from './args.js';
 import { UsageError, type CliCommand, type CommandIO, type ParsedArgs } from './command.js';
@@ -120,6 +122,7 @@ export const benchCommand: CliCommand = {
     backend: BACKEND_FLAG,
     json: { type: 'boolean', description: 'print one JSON line (the contract performance checks parse)' },
     peers: { type: 'boolean', description: 'also time onnxruntime-web and onnxruntime-node on the same weights and ids' },
+    replay: { type: 'boolean', description: 'webgpu: record the forward on its first call and replay it after (no ops run on the host)' },
     random: { type: 'string', description: 'create (or reuse) a deterministic random model: base (roberta-base size) or tiny' },
     out: { type: 'string', description: 'directory for --random (default bench/models/roberta-<preset>-random)' },
     revision: REVISION_FLAG,
@@ -143,13 +146,17 @@ export const benchCommand: CliCommand = {
     try {
       const inputs = usageChecked(() => benchInputs(model.config, batch, seq));
       const gpu = model.backend instanceof WebGpuBackend ? model.backend : undefined;
+      const replay = flagIsSet(args, 'replay');
+      if (replay && !gpu) throw new UsageError(`--replay needs the webgpu backend (this run uses ${model.backend.name})`);
       const dispatchesBefore = gpu?.dispatchCount ?? 0;
-      const result = await benchForward(model, inputs, { runs, warmup });
+      const replayer = replay ? new ForwardReplay(model) : undefined;
+      const result = await benchForward(replayer ?? model, inputs, { runs, warmup }).finally(() => replayer?.dispose());
       // Every call records the same kernels: the cold one, the warm-ups and the timed runs.
       const recording = gpu && {
         dispatches: (gpu.dispatchCount - dispatchesBefore) / (1 + warmup + result.runs),
         record_ms: round(result.record.medianMs),
         record_min_ms: round(result.record.minMs),
+        replay,
       };
       const machine = machineInfo();
       const selection = model.selection?.lines ?? [`${model.backend.name}: given`];
@@ -191,7 +198,7 @@ export const benchCommand: CliCommand = {
             `load ${ms(loadMs)}; cold first call (compilation included) ${ms(result.coldMs)}`,
             `warm, ${runs} runs after ${warmup} warm-up: median ${ms(result.medianMs)}, min ${ms(result.minMs)}, p90 ${ms(result.p90Ms)}, max ${ms(result.maxMs)}`,
             `throughput ${result.tokensPerSecond.toFixed(1)} tokens/s at the median; peak RSS ${peakRssMb()} MiB`,
-            ...(recording ? [`recording a forward: ${recording.dispatches} dispatches, median ${ms(recording.record_ms)} of host time (min ${ms(recording.record_min_ms)})`] : []),
+            ...(recording ? [`${replay ? 'replaying a recorded forward' : 'recording a forward'}: ${recording.dispatches} dispatches, median ${ms(recording.record_ms)} of host time (min ${ms(recording.record_min_ms)})`] : []),
             ...(peers ?? []).map((p) => `${p.engine}: median ${ms(p.median_ms)}, min ${ms(p.min_ms)} — ours ÷ theirs ${p.ours_over_peer.toFixed(2)}× (${p.description})`),
             `machine: ${describeMachine(machine)}`,
             '',

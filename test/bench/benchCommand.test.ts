@@ -75,6 +75,18 @@ describe('roberta bench --json', () => {
     expect(record).toBeLessThanOrEqual(line.max_ms as number);
   });
 
+  it('--replay times a forward recorded once and replayed: the same dispatches, replay true; only on webgpu', async () => {
+    const args = ['--model', TINY, '--batch', '2', '--seq', '8', '--runs', '3', '--warmup', '1', '--backend', 'webgpu', '--json'];
+    const [plain, replayed] = [parseOneLine((await runBench(args)).stdout), parseOneLine((await runBench([...args, '--replay'])).stdout)];
+    expect(plain.replay).toBe(false);
+    expect(replayed.replay).toBe(true);
+    expect(replayed.dispatches).toBe(plain.dispatches);
+    expect(replayed.record_ms as number).toBeGreaterThan(0);
+    const onCpu = await runBench(['--model', TINY, '--seq', '4', '--runs', '1', '--backend', 'cpu', '--replay', '--json']);
+    expect(onCpu.code).toBe(2);
+    expect(onCpu.stderr).toMatch(/--replay needs the webgpu backend \(this run uses cpu\)/);
+  });
+
   it('--backend auto names the backend it picked and why', async () => {
     const run = await runBench(['--model', TINY, '--seq', '4', '--runs', '1', '--backend', 'auto', '--json']);
     expect(run.code).toBe(0);
