@@ -10,7 +10,11 @@ export type HalfStorage = 'f16' | 'packed';
 /** The directive a shader reading `storage` must start with (WGSL wants it before any declaration). */
 export const enableHalfWgsl = (storage: HalfStorage | undefined) => (storage === 'f16' ? 'enable f16;' : '');
 
-/** A read-only binding `name` of float16 elements and `fn ${name}At(index) -> f32` reading element `index`. */
+/**
+ * A read-only binding `name` of float16 elements, `fn ${name}At(index) -> f32` reading element
+ * `index`, and `fn ${name}Quad(index) -> vec4<f32>` reading elements index … index + 3 (index a
+ * multiple of 4: two whole words).
+ */
 export function halfArrayWgsl(name: string, binding: number, storage: HalfStorage): string {
   return storage === 'f16'
     ? /* wgsl */ `
@@ -19,12 +23,21 @@ export function halfArrayWgsl(name: string, binding: number, storage: HalfStorag
 fn ${name}At(index: u32) -> f32 {
   return f32(${name}[index]);
 }
+
+fn ${name}Quad(index: u32) -> vec4<f32> {
+  return vec4<f32>(f32(${name}[index]), f32(${name}[index + 1u]), f32(${name}[index + 2u]), f32(${name}[index + 3u]));
+}
 `
     : /* wgsl */ `
 @group(0) @binding(${binding}) var<storage, read> ${name}: array<u32>;
 
 fn ${name}At(index: u32) -> f32 {
   return unpack2x16float(${name}[index >> 1u])[index & 1u];
+}
+
+fn ${name}Quad(index: u32) -> vec4<f32> {
+  let word = index >> 1u;
+  return vec4<f32>(unpack2x16float(${name}[word]), unpack2x16float(${name}[word + 1u]));
 }
 `;
 }

@@ -51,8 +51,7 @@ function shaderFor(version: MatmulVersion, product: Product, bias: boolean, thre
       // Spelled out, not spread from `variant`: this runs for every product recorded, and Node 20
       // took ≈ 6–13 µs to spread an object into a literal with more fields — ≈ 0.7 ms of the ≈ 2 ms
       // it took to record a roberta-base forward on a 2-core machine.
-      // float16 B is read element by element.
-      const blocked = { bias, activation, halfB, transposeA, transposeB, threads, vec4A: (transposeA ? M : K) % 4 === 0, vec4B: !halfB && (transposeB ? K : N) % 4 === 0 };
+      const blocked = { bias, activation, halfB, transposeA, transposeB, threads, vec4A: (transposeA ? M : K) % 4 === 0, vec4B: (transposeB ? K : N) % 4 === 0 };
       const layout = `${transposeA ? 'aT' : 'a'},${transposeB ? 'bT' : 'b'},${threads}`;
       const block = blockSize(threads);
       return { key: `matmulBlocked(${layout},${matmulVariantKey(blocked)})`, wgsl: () => matmulBlockedWgsl(blocked), grid: tileGrid(op, M, N, block, block, batches) };

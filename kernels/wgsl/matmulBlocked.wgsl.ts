@@ -36,7 +36,6 @@ export const blockSize = (threads: number) => PER_INVOCATION * threads;
  * BLOCK×STEP slab starting at (o0, p0), as BLOCK·STEP/4 quads shared out among the invocations.
  */
 function tileLoader(operand: 'A' | 'B', contiguousAlongK: boolean, vec4: boolean): string {
-  const x = operand.toLowerCase();
   const limit = operand === 'A' ? 'params.M' : 'params.N';
   const address = operand === 'A' ? 'base + o * params.aRow + p * params.aCol' : 'base + p * params.bRow + o * params.bCol';
   const step = (e: number) => (contiguousAlongK ? `o, p + ${e}u` : `o + ${e}u, p`);
@@ -44,7 +43,7 @@ function tileLoader(operand: 'A' | 'B', contiguousAlongK: boolean, vec4: boolean
     ? `if (o >= ${limit} || p >= params.K) {
     return vec4<f32>();
   }
-  return ${x}[(${address}) / 4u];`
+  return ${operand === 'A' ? `a[(${address}) / 4u]` : `bQuad(${address})`};`
     : `return vec4<f32>(element${operand}(base, ${step(0)}), element${operand}(base, ${step(1)}), element${operand}(base, ${step(2)}), element${operand}(base, ${step(3)}));`;
   const scalarElement = vec4
     ? ''

@@ -5,7 +5,7 @@
 // Element (i, p) of A is a[aBase + i·aRow + p·aCol]; element (p, j) of B is b[bBase + p·bRow + j·bCol];
 // the batch axes give aBase and bBase through `params.batch` (broadcast batch axes have stride 0).
 // C is written contiguous: batch z, row i, column j at (z·M + i)·N + j. Scalar elements of B are
-// read through `bAt`, which widens a float16 B (linear's weight) to f32.
+// read through `bAt`, and quads through `bQuad`, which widen a float16 B (linear's weight) to f32.
 
 import type { UnaryFn } from '../../engine/opTypes.js';
 import { ACTIVATION_FN, activationsWgsl } from './activations.wgsl.js';
@@ -20,7 +20,7 @@ export interface MatmulVariant {
   /** Bind A (B) as vec4s, for shaders that load four consecutive elements at once. */
   readonly vec4A?: boolean;
   readonly vec4B?: boolean;
-  /** B holds float16 weights (linear), bound as halfFloat.wgsl.ts says; never with vec4B. */
+  /** B holds float16 weights (linear), bound as halfFloat.wgsl.ts says. */
   readonly halfB?: HalfStorage;
 }
 
@@ -29,12 +29,12 @@ export function matmulHeaderWgsl(variant: MatmulVariant): string {
   const elementB = variant.vec4B ? 'vec4<f32>' : 'f32';
   const biased = variant.bias ? 'sum + bias[j]' : 'sum';
   const activated = variant.activation ? `${ACTIVATION_FN[variant.activation]}(${biased})` : biased;
-  // Shaders read scalar elements of B through bAt, whatever B's element type.
+  // Shaders read B through bAt (one element) or bQuad (four, from a multiple of 4), whatever its element type.
   const bindingB = variant.halfB
     ? halfArrayWgsl('b', 2, variant.halfB)
     : /* wgsl */ `
 @group(0) @binding(2) var<storage, read> b: array<${elementB}>;
-${variant.vec4B ? '' : 'fn bAt(index: u32) -> f32 {\n  return b[index];\n}'}`;
+${variant.vec4B ? 'fn bQuad(index: u32) -> vec4<f32> {\n  return b[index / 4u];\n}' : 'fn bAt(index: u32) -> f32 {\n  return b[index];\n}'}`;
   return /* wgsl */ `${enableHalfWgsl(variant.halfB)}
 ${stridedWgsl}
 ${variant.activation ? activationsWgsl : ''}

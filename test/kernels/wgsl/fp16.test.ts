@@ -82,6 +82,8 @@ describe('linear with a float16 weight', () => {
       expect(failures).toEqual([]);
       const path = gpu.weightPaths.shaderF16 ? 'bf16' : 'bpacked';
       expect(gpu.compiledKernels().filter((key) => key.includes(path)).length).toBeGreaterThan(0);
+      // The blocked shader reads four halves at once where `in` is a multiple of 4 (bQuad).
+      if (version === 'blocked') expect(gpu.compiledKernels().filter((key) => key.includes(`b4,${path}`)).length).toBeGreaterThan(0);
       // Every tensor and buffer the runs made went back (to the pool).
       expect(liveCounts().tensors).toBe(tensorsBefore);
       expect(gpu.memory().bytes).toBe(memoryBefore.bytes);
