@@ -3,7 +3,8 @@
 # through Vulkan, runs the WebGPU tests (kernel parity against the CPU reference on random shapes,
 # matmul versions, erf accuracy, memory, RoBERTa fixture parity), the kernel benchmark, the
 # roberta-base-sized model end to end (with each matmul version pinned, too), what recording a
-# forward costs the host (dispatches, record_ms: every webgpu `bench --json` line has them), the
+# forward costs the host (dispatches, record_ms: every webgpu `bench --json` line has them; recorded
+# each time, and replayed from a recording made once, `--replay`), the
 # memory peak of loading it, and Hugging Face transformers on PyTorch (CUDA) as the reference:
 # parity of our logits with its logits on the same weights and ids, and its latency.
 #
@@ -129,10 +130,12 @@ $quick || for version in naive tiled blocked; do
   done
 done
 
-step "host time of recording a forward, webgpu (dispatches, record_ms; many runs: it is a few ms)"
+step "host time of recording a forward, webgpu (dispatches, record_ms; many runs: it is a few ms), then of replaying one (--replay)"
 for shape in 1x16 1x128; do
   run_step "record-$shape" 120 node dist/cli/main.js bench --model "$model" --backend webgpu --batch "${shape%x*}" --seq "${shape#*x}" --runs 100 --warmup 5 --json
+  run_step "replay-$shape" 120 node dist/cli/main.js bench --model "$model" --backend webgpu --batch "${shape%x*}" --seq "${shape#*x}" --runs 100 --warmup 5 --json --replay
 done
+run_step replay-8x512 120 node dist/cli/main.js bench --model "$model" --backend webgpu --batch 8 --seq 512 --runs 20 --warmup 3 --json --replay
 
 step "memory while loading, webgpu"
 run_step memory-load 120 node --expose-gc dist/bench/memoryProbe.js "{\"mode\":\"load\",\"dir\":\"$model\",\"backend\":\"webgpu\"}"
