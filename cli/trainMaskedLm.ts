@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadRobertaConfig, parseRobertaConfig, type RobertaConfig } from '../model/config.js';
-import { fromPretrained } from '../model/fromPretrained.js';
+import { fromConfig, fromPretrained } from '../model/fromPretrained.js';
 import type { AnyRobertaModel } from '../model/roberta.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { JsonObject, ModelFolderSource } from '../train/checkpoint.js';
@@ -56,7 +56,7 @@ async function buildModel(start: Start, args: ParsedArgs, io: CommandIO, seed: n
   const backend = backendPreference(args, 'cpu');
   const log = verboseLog(args, io);
   if (start.weightsDir !== undefined) return fromPretrained(start.weightsDir, { backend, architecture: ARCHITECTURE, log });
-  throw new UsageError(`--config is not wired yet (seed ${seed}, ${start.config.vocabSize})`);
+  return fromConfig(start.config, { backend, architecture: ARCHITECTURE, seed, log });
 }
 
 /** The longest sequence the model's position table holds: positions start after the padding index. */
