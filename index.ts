@@ -7,7 +7,7 @@ import './kernels/wasm/register.js';
 import './kernels/wgsl/register.js';
 
 export * from './engine/index.js';
-export { fromPretrained, architectureOf, type FromPretrainedOptions } from './model/fromPretrained.js';
+export { fromPretrained, fromConfig, architectureOf, type FromPretrainedOptions, type FromConfigOptions } from './model/fromPretrained.js';
 export {
   RobertaModel,
   RobertaForSequenceClassification,

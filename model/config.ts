@@ -3,7 +3,7 @@
 //
 // Everything that changes the numbers the model computes is checked here, once, with an error that
 // names the file and the key; the model code can then trust the config. Keys we do not need
-// (dropout rates, initializer_range, torch_dtype, ...) are ignored, since HF configs carry many
+// (torch_dtype, use_cache, ...) are ignored, since HF configs carry many
 // (HF keeps them as attributes nobody reads at inference).
 // A key missing from the file takes RobertaConfig's default, as in transformers, so we compute what
 // HF computes from the same file; where HF only logs a warning (num_labels disagreeing with
@@ -53,6 +53,8 @@ export interface RobertaConfig {
   readonly attentionProbsDropoutProb: number;
   /** The classification head's dropout; HF falls back to hidden_dropout_prob when it is null. */
   readonly classifierDropout: number | undefined;
+  /** The standard deviation of fresh weights (model/initialize.ts), as HF's _init_weights uses it. */
+  readonly initializerRange: number;
 }
 
 /** HF `ACT2FN` names we compute. gelu_pytorch_tanh is the same tanh formula as gelu_new; swish is silu. */
@@ -81,6 +83,7 @@ const ROBERTA_DEFAULTS = {
   layer_norm_eps: 1e-12,
   hidden_dropout_prob: 0.1,
   attention_probs_dropout_prob: 0.1,
+  initializer_range: 0.02,
 } as const;
 
 /** Where a parse reports what HF would log as a warning (a one-line message). */
@@ -192,6 +195,7 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
     hiddenDropoutProb: probability('hidden_dropout_prob') ?? ROBERTA_DEFAULTS.hidden_dropout_prob,
     attentionProbsDropoutProb: probability('attention_probs_dropout_prob') ?? ROBERTA_DEFAULTS.attention_probs_dropout_prob,
     classifierDropout: probability('classifier_dropout'),
+    initializerRange: keys.optional('initializer_range', isPositiveNumber, 'a positive number') ?? ROBERTA_DEFAULTS.initializer_range,
   };
 }
 

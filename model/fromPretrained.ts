@@ -1,10 +1,12 @@
 // Loading a Hugging Face model directory (config.json + weights) onto a backend, choosing the
-// model class from config.architectures as `AutoModel` does.
+// model class from config.architectures as `AutoModel` does; or building one from a bare config
+// with fresh weights (HF's `Model(config)`, initialised as model/initialize.ts says).
 
 import type { Backend } from '../engine/backend.js';
 import { selectBackend, type BackendPreference, type SelectionReport } from '../engine/select.js';
 import { pretrainedDir, type HubOptions } from '../platform/modelSource.js';
 import { ConfigError, loadRobertaConfig, type RobertaConfig } from './config.js';
+import { initialWeights, type ParameterInitializer } from './initialize.js';
 import { ParameterStore } from './parameters.js';
 import {
   RobertaForMaskedLM,
@@ -13,6 +15,7 @@ import {
   RobertaForSequenceClassification,
   RobertaForTokenClassification,
   RobertaModel,
+  huggingFaceName,
   type AnyRobertaModel,
   type RobertaArchitecture,
 } from './roberta.js';
@@ -25,7 +28,28 @@ export interface FromPretrainedOptions {
   readonly architecture?: RobertaArchitecture;
   /** Called with diagnostics: the backend report, the weight format, unused checkpoint keys, config warnings. */
   readonly log?: (line: string) => void;
+  /** Use this config instead of the folder's config.json (HF's `config=`): e.g. a classifier's labels over an MLM checkpoint. */
+  readonly config?: RobertaConfig;
+  /**
+   * Initialise the weights the checkpoint lacks (a task head new to it) as HF's _init_weights does,
+   * from this seed, and log their names as HF's warning does; without it a missing weight is a
+   * MissingWeightError.
+   */
+  readonly initializeMissing?: { readonly seed: number };
 }
+
+export interface FromConfigOptions {
+  /** A backend instance, or which one to pick (default `cpu`). */
+  readonly backend?: Backend | BackendPreference;
+  /** Build this class instead of the one config.architectures names. */
+  readonly architecture?: RobertaArchitecture;
+  /** Every weight is a pure function of this seed (an integer in [0, 2³²)), its name and shape. */
+  readonly seed: number;
+  /** Called with the backend report. */
+  readonly log?: (line: string) => void;
+}
+
+type ModelWithSelection = AnyRobertaModel & { readonly selection?: SelectionReport };
 
 const ARCHITECTURES: Readonly<Record<RobertaArchitecture, new (params: ParameterStore, config: RobertaConfig) => AnyRobertaModel>> = {
   RobertaModel,
@@ -44,32 +68,68 @@ export function architectureOf(config: RobertaConfig): RobertaArchitecture {
   throw new ConfigError(`config.architectures names ${named.join(', ')}; supported: ${Object.keys(ARCHITECTURES).join(', ')}`);
 }
 
-/**
- * A model directory (in a browser: an http(s) URL of a model folder, or a Hub id) → the model class
- * config.architectures names, on the chosen backend. The Hub options are for the browser's sources.
- */
-export async function fromPretrained(source: string, options: FromPretrainedOptions & HubOptions = {}): Promise<AnyRobertaModel & { readonly selection?: SelectionReport }> {
-  const log = options.log ?? (() => {});
-  const dir = await pretrainedDir(source, options);
-  const config = await loadRobertaConfig(dir, (line) => log(`warning: ${line}`));
-  const architecture = options.architecture ?? architectureOf(config);
-  let backend: Backend;
-  let selection: SelectionReport | undefined;
-  if (typeof options.backend === 'object') backend = options.backend;
-  else ({ backend, report: selection } = await selectBackend(options.backend ?? 'cpu'));
-  selection?.lines.forEach((line) => log(`backend ${line}`));
-  const checkpoint = await loadCheckpoint(dir);
-  log(`weights: ${checkpoint.format} (${checkpoint.files.join(', ')}), ${checkpoint.tensors.size} tensors`);
-  const params = new ParameterStore(checkpoint.tensors, backend, checkpoint.files.join(', '));
-  let model: AnyRobertaModel;
+/** The backend asked for, with its selection report logged. */
+async function resolveBackend(preference: Backend | BackendPreference | undefined, log: (line: string) => void): Promise<{ backend: Backend; selection?: SelectionReport }> {
+  if (typeof preference === 'object') return { backend: preference };
+  const { backend, report } = await selectBackend(preference ?? 'cpu');
+  report.lines.forEach((line) => log(`backend ${line}`));
+  return { backend, selection: report };
+}
+
+/** The model class `architecture` on `params`, which are disposed if it cannot be built. */
+function build(architecture: RobertaArchitecture, params: ParameterStore, config: RobertaConfig): AnyRobertaModel {
   try {
-    model = new ARCHITECTURES[architecture](params, config);
+    return new ARCHITECTURES[architecture](params, config);
   } catch (error) {
     params.dispose();
     throw error;
   }
+}
+
+/** A Python list of strings, as HF's warnings print one. */
+function pythonList(names: readonly string[]): string {
+  return `[${names.map((n) => `'${n}'`).join(', ')}]`;
+}
+
+/**
+ * A model directory (in a browser: an http(s) URL of a model folder, or a Hub id) → the model class
+ * config.architectures names, on the chosen backend. The Hub options are for the browser's sources.
+ */
+export async function fromPretrained(source: string, options: FromPretrainedOptions & HubOptions = {}): Promise<ModelWithSelection> {
+  const log = options.log ?? (() => {});
+  const dir = await pretrainedDir(source, options);
+  const config = options.config ?? (await loadRobertaConfig(dir, (line) => log(`warning: ${line}`)));
+  const architecture = options.architecture ?? architectureOf(config);
+  const { backend, selection } = await resolveBackend(options.backend, log);
+  const checkpoint = await loadCheckpoint(dir);
+  log(`weights: ${checkpoint.format} (${checkpoint.files.join(', ')}), ${checkpoint.tensors.size} tensors`);
+  const initialize: ParameterInitializer | undefined = options.initializeMissing && initialWeights(config, options.initializeMissing.seed);
+  const params = new ParameterStore(checkpoint.tensors, backend, checkpoint.files.join(', '), initialize);
+  const model = build(architecture, params, config);
   const unused = params.unusedKeys();
   if (unused.length > 0) log(`unused checkpoint tensors (${unused.length}): ${unused.join(', ')}`);
+  const created = params.initializedNames().map((name) => huggingFaceName(architecture, name));
+  if (created.length > 0) {
+    log(
+      `Some weights of ${architecture} were not initialized from the model checkpoint at ${source} and are newly initialized: ${pythonList(created.sort())}. ` +
+        'You should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.',
+    );
+  }
+  params.releaseHost();
+  return Object.assign(model, { selection });
+}
+
+/**
+ * A model with fresh weights from a bare config (HF's `RobertaForMaskedLM(config)`): every weight
+ * initialised as HF's _init_weights does, from `seed`; the class config.architectures names unless
+ * `architecture` says otherwise.
+ */
+export async function fromConfig(config: RobertaConfig, options: FromConfigOptions): Promise<ModelWithSelection> {
+  const initialize = initialWeights(config, options.seed);
+  const architecture = options.architecture ?? architectureOf(config);
+  const { backend, selection } = await resolveBackend(options.backend, options.log ?? (() => {}));
+  const params = new ParameterStore(new Map(), backend, `fresh weights (seed ${options.seed})`, initialize);
+  const model = build(architecture, params, config);
   params.releaseHost();
   return Object.assign(model, { selection });
 }

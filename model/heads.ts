@@ -36,8 +36,9 @@ export class RobertaClassificationHead {
 
 /**
  * RobertaLMHead: dense → GELU (always the exact form, whatever hidden_act says) → LayerNorm →
- * decoder to vocabulary logits. The decoder weight is tied to the word embeddings: checkpoints
- * usually omit `lm_head.decoder.weight`, and its bias is `lm_head.bias`.
+ * decoder to vocabulary logits. The decoder weight is tied to the word embeddings (unless
+ * tie_word_embeddings is false): checkpoints usually omit `lm_head.decoder.weight`, and its bias
+ * is `lm_head.bias` (`lm_head.decoder.bias` in some older files).
  *   lm_head.dense [hidden, hidden], lm_head.layer_norm [hidden], lm_head.bias [vocab]
  */
 export class RobertaLMHead {
@@ -50,8 +51,10 @@ export class RobertaLMHead {
     const h = config.hiddenSize;
     this.dense = new Linear(params, 'lm_head.dense', h, h);
     this.layerNorm = new LayerNorm(params, 'lm_head.layer_norm', h, config.layerNormEps);
-    this.decoderWeight = params.has('lm_head.decoder.weight') ? params.get('lm_head.decoder.weight', [config.vocabSize, h]) : wordEmbeddings;
-    this.bias = params.has('lm_head.bias') ? params.get('lm_head.bias', [config.vocabSize]) : params.get('lm_head.decoder.bias', [config.vocabSize]);
+    const untied = params.has('lm_head.decoder.weight') || !config.tieWordEmbeddings;
+    this.decoderWeight = untied ? params.get('lm_head.decoder.weight', [config.vocabSize, h]) : wordEmbeddings;
+    const oldBias = params.has('lm_head.decoder.bias') && !params.has('lm_head.bias');
+    this.bias = params.get(oldBias ? 'lm_head.decoder.bias' : 'lm_head.bias', [config.vocabSize]);
   }
 
   /** [..., hidden] → logits [..., vocab]: every token of [batch, seq, hidden], or the rows tokensAt picked. */

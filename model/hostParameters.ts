@@ -1,12 +1,14 @@
 // A checkpoint's parameters by their Hugging Face names, on the host. Every parameter is asked
 // for by name and expected shape; a missing or misshaped tensor is an error naming both (never a
-// silent random init). Names are tried with and without the `roberta.` prefix, since bare
+// silent random init), unless the caller hands an initializer for what the checkpoint lacks (a new
+// task head, or a whole model from a config: model/initialize.ts). Names are tried with and without the `roberta.` prefix, since bare
 // `RobertaModel` checkpoints have none and task models put the encoder under it. What was never
 // asked for is reported as unused. Names, shapes and types are checked from the checkpoint's
 // header; a tensor's elements are read only when it is asked for. The model (parameters.ts)
 // uploads what this finds; the ONNX exporter copies it into a file.
 
 import { formatShape, sameShape, type Shape } from '../engine/shape.js';
+import type { ParameterInitializer } from './initialize.js';
 import type { CheckpointTensor } from './weights/hostTensor.js';
 
 export class MissingWeightError extends Error {
@@ -21,12 +23,22 @@ export interface HostParameter {
 
 export class HostParameters {
   private readonly used = new Set<string>();
+  /** What `initialize` made for names the checkpoint lacks, by the name first asked for. */
+  private created = new Map<string, CheckpointTensor>();
+  private readonly initialized: string[] = [];
 
   constructor(
     private tensors: ReadonlyMap<string, CheckpointTensor>,
     /** Where the weights came from, for error messages. */
     readonly source: string,
+    /** Makes a parameter the checkpoint lacks; without it, a missing parameter is a MissingWeightError. */
+    private readonly initialize?: ParameterInitializer,
   ) {}
+
+  /** The names `initialize` made because the checkpoint lacks them, in the order first asked for. */
+  initializedNames(): string[] {
+    return [...this.initialized];
+  }
 
   has(name: string): boolean {
     return this.find(name) !== undefined;
@@ -44,10 +56,16 @@ export class HostParameters {
    */
   lookup(name: string, shape: Shape): { readonly key: string; readonly tensor: CheckpointTensor } {
     const key = this.find(name);
+    if (key === undefined && this.initialize) {
+      const tensor = this.initialize(name, shape);
+      this.created.set(name, tensor);
+      this.initialized.push(name);
+      return { key: name, tensor };
+    }
     if (key === undefined) {
       throw new MissingWeightError(`${this.source}: missing tensor "${name}" (expected shape ${formatShape(shape)}, float32)`);
     }
-    const tensor = this.tensors.get(key) as CheckpointTensor;
+    const tensor = this.tensors.get(key) ?? (this.created.get(key) as CheckpointTensor);
     if (!sameShape(tensor.shape, shape)) {
       throw new MissingWeightError(`${this.source}: tensor "${key}" has shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`);
     }
@@ -73,10 +91,11 @@ export class HostParameters {
   release(): void {
     this.unusedAtRelease = this.unusedKeys();
     this.tensors = new Map();
+    this.created = new Map();
   }
 
   private find(name: string): string | undefined {
     for (const key of [name, `roberta.${name}`]) if (this.tensors.has(key)) return key;
-    return undefined;
+    return this.created.has(name) ? name : undefined;
   }
 }

@@ -10,6 +10,7 @@ import { tensor } from '../engine/ops/creation.js';
 import { sizeOf, type Shape } from '../engine/shape.js';
 import { Tensor } from '../engine/tensor.js';
 import { HostParameters } from './hostParameters.js';
+import type { ParameterInitializer } from './initialize.js';
 import type { CheckpointTensor } from './weights/hostTensor.js';
 
 export { MissingWeightError } from './hostParameters.js';
@@ -25,8 +26,15 @@ export class ParameterStore {
     readonly backend: Backend,
     /** Where the weights came from, for error messages. */
     source: string,
+    /** Makes what the checkpoint lacks (model/initialize.ts); without it, a missing weight is a MissingWeightError. */
+    initialize?: ParameterInitializer,
   ) {
-    this.host = new HostParameters(tensors, source);
+    this.host = new HostParameters(tensors, source, initialize);
+  }
+
+  /** The names `initialize` made because the checkpoint lacks them, in the order the modules asked. */
+  initializedNames(): string[] {
+    return this.host.initializedNames();
   }
 
   has(name: string): boolean {

@@ -83,6 +83,16 @@ export type RobertaArchitecture =
   | 'RobertaForQuestionAnswering'
   | 'RobertaForMultipleChoice';
 
+/**
+ * The name PyTorch's `named_parameters()` gives a module's parameter `name` in the Hugging Face
+ * model: task models keep the encoder under `roberta.`, and the masked-LM decoder's bias (tied to
+ * it) is listed as `lm_head.bias`.
+ */
+export function huggingFaceName(architecture: RobertaArchitecture, name: string): string {
+  if (name === 'lm_head.decoder.bias') return 'lm_head.bias';
+  return architecture !== 'RobertaModel' && /^(embeddings|encoder|pooler)\./.test(name) ? `roberta.${name}` : name;
+}
+
 /** [batch, seq] of 1/0 → [batch, 1, 1, seq] of 0/FLOAT32_MIN, broadcast over heads and queries. */
 function additiveAttentionMask(mask: Tensor): Tensor {
   const [batch, seq] = mask.shape;

@@ -5,7 +5,7 @@
 
 import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import type { AnyRobertaModel } from '../model/roberta.js';
+import { huggingFaceName, type AnyRobertaModel } from '../model/roberta.js';
 
 export interface NamedParameter {
   /** PyTorch's names of the tensor's equal parts along its first axis (one name for most). */
@@ -13,14 +13,8 @@ export interface NamedParameter {
   readonly tensor: Tensor;
 }
 
-/** The Hugging Face name of a module's parameter: under `roberta.` in a task model. */
-function pytorchName(model: AnyRobertaModel, name: string): string {
-  if (name === 'lm_head.decoder.bias') return 'lm_head.bias'; // tied to lm_head.bias, listed under it
-  return model.architecture !== 'RobertaModel' && /^(embeddings|encoder|pooler)\./.test(name) ? `roberta.${name}` : name;
-}
-
 export function namedParameters(model: AnyRobertaModel): NamedParameter[] {
-  return model.params.parameters().map(({ names, tensor }) => ({ names: names.map((n) => pytorchName(model, n)), tensor }));
+  return model.params.parameters().map(({ names, tensor }) => ({ names: names.map((n) => huggingFaceName(model.architecture, n)), tensor }));
 }
 
 /** Each named part of `t` (a parameter's gradient or value), split as `names` says. */

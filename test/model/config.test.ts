@@ -40,6 +40,7 @@ describe('loadRobertaConfig on the fixtures', () => {
     hiddenDropoutProb: 0.1,
     attentionProbsDropoutProb: 0.1,
     classifierDropout: undefined,
+    initializerRange: 0.1,
   };
 
   it.each([
@@ -168,6 +169,7 @@ describe('parseRobertaConfig reads what transformers reads', () => {
       hiddenDropoutProb: 0.1,
       attentionProbsDropoutProb: 0.1,
       classifierDropout: undefined,
+      initializerRange: 0.02,
     });
     expect(warnings).toEqual([]);
   });
