@@ -11,6 +11,8 @@ interface Describable {
   adapterReport?(): unknown;
   /** …and in a few readable lines. */
   adapterReportText?(): string;
+  /** Which code paths its kernels take here (wasm: SIMD flavour, threads, the int8 and fp16 variants). */
+  kernelPaths?(): Readonly<Record<string, string | number>>;
 }
 
 export const infoCommand: CliCommand = {
@@ -24,7 +26,13 @@ export const infoCommand: CliCommand = {
     for (const name of registeredBackends()) {
       try {
         const backend = (await getBackendByName(name)) as Awaited<ReturnType<typeof getBackendByName>> & Describable;
-        backends[name] = { available: true, description: backend.description, adapter: backend.adapterReport?.(), adapterText: backend.adapterReportText?.() };
+        backends[name] = {
+          available: true,
+          description: backend.description,
+          paths: backend.kernelPaths?.(),
+          adapter: backend.adapterReport?.(),
+          adapterText: backend.adapterReportText?.(),
+        };
       } catch (error) {
         backends[name] = { available: false, reason: (error as Error).message };
       }
@@ -40,8 +48,9 @@ export const infoCommand: CliCommand = {
       return 0;
     }
     io.stdout.write(`machine: Node ${machine.node}, ${machine.platform}, ${machine.cpus} × ${machine.cpu}\n\nbackends:\n`);
-    for (const [name, info] of Object.entries(backends) as [string, { available: boolean; description?: string; reason?: string; adapterText?: string }][]) {
+    for (const [name, info] of Object.entries(backends) as [string, { available: boolean; description?: string; reason?: string; paths?: Record<string, string | number>; adapterText?: string }][]) {
       io.stdout.write(`  ${name}: ${info.available ? info.description : `unavailable — ${info.reason}`}\n`);
+      if (info.paths) io.stdout.write(`      paths: ${Object.entries(info.paths).map(([what, path]) => `${what} ${path}`).join(', ')}\n`);
       if (info.adapterText) io.stdout.write(`${info.adapterText.replace(/^/gm, '      ')}\n`);
     }
     io.stdout.write(`\n--backend auto:\n${auto.lines.map((l) => `  ${l}`).join('\n')}\n`);

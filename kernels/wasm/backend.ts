@@ -25,6 +25,10 @@
 // separate copies of every weight added 340 MB: after loading and one forward of 128 tokens the
 // process holds ~577 MB instead of ~892 MB. Packing still happens during the first forward pass.
 // A `memory()` report counts the separate copies in `bytes`.
+//
+// int8 and float16 weights are stored at 1 and 2 bytes per element. An int8 weight
+// (quantizedLinear's) is packed the same way, in place, into the k-pair panels of
+// simd/int8Gemm.ts; a float16 weight is never packed: linear widens each panel as it goes.
 
 import type { BackendMemory } from '../../engine/backend.js';
 import { bytesPerElement, viewOf, type DType, type TypedArray } from '../../engine/dtype.js';
@@ -134,7 +138,13 @@ export class WasmBackend implements HostBackend {
 
   /** Which code paths run here, for `roberta info`. */
   kernelPaths(): Readonly<Record<string, string | number>> {
-    return { simd: this.features.relaxed ? 'relaxed-simd' : 'simd128', threads: this.threads, f32: this.features.relaxed ? 'f32x4.relaxed_madd' : 'f32x4.mul + f32x4.add' };
+    return {
+      simd: this.features.relaxed ? 'relaxed-simd' : 'simd128',
+      threads: this.threads,
+      f32: this.features.relaxed ? 'f32x4.relaxed_madd' : 'f32x4.mul + f32x4.add',
+      int8: 'i32x4.dot_i16x8_s',
+      fp16: 'widened to f32 per panel',
+    };
   }
 
   upload(data: TypedArray, dtype: DType): TypedArray {

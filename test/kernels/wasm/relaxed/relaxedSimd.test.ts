@@ -9,14 +9,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import '../../../../index.js';
 import '../../../../kernels/wasm/register.js';
-import { getBackendByName, ops, type Shape } from '../../../../index.js';
+import { disposeBackends, getBackendByName, ops, type Shape } from '../../../../index.js';
 import { WasmBackend } from '../../../../kernels/wasm/backend.js';
 import { hasRelaxedSimd } from '../../../../kernels/wasm/features.js';
+import { runCli } from '../../../cli/runCli.js';
 import { compareValues, type Tolerance } from '../../compare.js';
 import { Random } from '../../random.js';
 
 const CHILD = fileURLToPath(new URL('./relaxedChild.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../../../../dist/kernels/wasm/features.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../../dist/cli/main.js', import.meta.url));
 
 interface CaseInput {
   readonly data: number[];
@@ -51,11 +53,12 @@ interface ChildReport {
   backends: { default: ChildBackend; override0: ChildBackend };
 }
 
-function runChild(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `script` (the case runner, which reads the cases on its stdin, by default) in node --experimental-wasm-relaxed-simd. */
+function runChild(env: NodeJS.ProcessEnv, script = CHILD, args: readonly string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build first`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--experimental-wasm-relaxed-simd', CHILD], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin.end(JSON.stringify(CASES));
+    const child = spawn(process.execPath, ['--experimental-wasm-relaxed-simd', script, ...args], { env, stdio: [script === CHILD ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    child.stdin?.end(JSON.stringify(CASES));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -77,11 +80,17 @@ describe('relaxed SIMD in a child process with --experimental-wasm-relaxed-simd'
   it('detects relaxed SIMD and builds the kernels with it by default', () => {
     expect(report.detected).toBe(true);
     expect(report.backends.default.description).toBe('wasm: WebAssembly relaxed SIMD kernels, 2 threads (Node worker_threads); other ops on the TypeScript reference kernels');
-    expect(report.backends.default.paths).toEqual({ simd: 'relaxed-simd', threads: 2, f32: 'f32x4.relaxed_madd' });
+    expect(report.backends.default.paths).toEqual({ simd: 'relaxed-simd', threads: 2, f32: 'f32x4.relaxed_madd', int8: 'i32x4.dot_i16x8_s', fp16: 'widened to f32 per panel' });
+  });
+
+  it('roberta info says which path the wasm kernels take', async () => {
+    const { code, stdout } = await runChild({ ...process.env, ROBERTA_WASM_RELAXED: '' }, CLI, ['info']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}wasm: wasm: WebAssembly relaxed SIMD kernels, \d+ threads? .*\n {6}paths: simd relaxed-simd, threads \d+, f32 f32x4\.relaxed_madd, int8 i32x4\.dot_i16x8_s, fp16 widened to f32 per panel$/m);
   });
 
   it('builds SIMD-128 kernels when ROBERTA_WASM_RELAXED=0, though the engine has relaxed SIMD', () => {
-    expect(report.backends.override0.paths).toEqual({ simd: 'simd128', threads: 2, f32: 'f32x4.mul + f32x4.add' });
+    expect(report.backends.override0.paths).toMatchObject({ simd: 'simd128', threads: 2, f32: 'f32x4.mul + f32x4.add' });
   });
 
   it('agrees with the CPU reference on both paths, and the paths really differ (FMA rounds once)', () => {
@@ -101,6 +110,15 @@ describe('relaxed SIMD in a child process with --experimental-wasm-relaxed-simd'
 });
 
 describe('relaxed SIMD in this process', () => {
+  it('roberta info --json reports the wasm kernel paths this process builds', async () => {
+    const info = await runCli(['info', '--json']);
+    expect(info.code).toBe(0);
+    const { backends } = JSON.parse(info.stdout) as { backends: { wasm: { paths: Record<string, string | number> } } };
+    const wasm = await getBackendByName('wasm');
+    expect(backends.wasm.paths).toEqual((wasm as WasmBackend).kernelPaths());
+    expect(backends.wasm.paths.simd).toBe(hasRelaxedSimd() ? 'relaxed-simd' : 'simd128');
+  });
+
   it('is used exactly when the engine has it, and asking for it where it lacks it is an error', async () => {
     const cpu = await getBackendByName('cpu');
     const wasm = await WasmBackend.create({ threads: 1 });
@@ -123,3 +141,5 @@ describe('relaxed SIMD in this process', () => {
     }
   });
 });
+
+afterAll(disposeBackends);
