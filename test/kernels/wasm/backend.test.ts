@@ -74,7 +74,8 @@ describe('WasmBackend storage', () => {
   });
 
   it('describes itself with its thread count', () => {
-    expect(wasm.description).toBe('wasm: WebAssembly SIMD-128 kernels, 2 threads (Node worker_threads); other ops on the TypeScript reference kernels');
+    const simd = wasm.features.relaxed ? 'relaxed SIMD' : 'SIMD-128'; // relaxed where the engine has it (test/kernels/wasm/relaxed)
+    expect(wasm.description).toBe(`wasm: WebAssembly ${simd} kernels, 2 threads (Node worker_threads); other ops on the TypeScript reference kernels`);
     expect(wasm.threads).toBe(2);
   });
 });
