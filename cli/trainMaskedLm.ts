@@ -55,8 +55,9 @@ async function startingPoint(args: ParsedArgs, io: CommandIO, resume: string | u
 async function buildModel(start: Start, args: ParsedArgs, io: CommandIO, seed: number): Promise<AnyRobertaModel> {
   const backend = backendPreference(args, 'cpu');
   const log = verboseLog(args, io);
-  if (start.weightsDir !== undefined) return fromPretrained(start.weightsDir, { backend, architecture: ARCHITECTURE, log });
-  return fromConfig(start.config, { backend, architecture: ARCHITECTURE, seed, log });
+  if (start.weightsDir === undefined) return fromConfig(start.config, { backend, architecture: ARCHITECTURE, seed, log });
+  // A base model (RobertaModel) has no LM head: it gets HF's fresh one, as from_pretrained gives it.
+  return fromPretrained(start.weightsDir, { backend, architecture: ARCHITECTURE, log, initializeMissing: { seed } });
 }
 
 /** The longest sequence the model's position table holds: positions start after the padding index. */
