@@ -3,6 +3,7 @@
 import { UsageError, type CommandIO, type FlagSpec, type ParsedArgs } from './command.js';
 import { registeredBackends } from '../engine/select.js';
 import type { BackendPreference } from '../engine/select.js';
+import { isWeightPrecision, WEIGHT_PRECISIONS, type WeightPrecision } from '../model/precision.js';
 
 export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   help: { type: 'boolean', description: 'show this help' },
@@ -29,7 +30,21 @@ export function verboseLog(args: ParsedArgs, io: CommandIO): ((line: string) => 
 
 export const REVISION_FLAG: FlagSpec = { type: 'string', description: 'Hub revision: branch, tag or commit', default: 'main' };
 
+export const DTYPE_FLAG: FlagSpec = {
+  type: 'string',
+  description: `${WEIGHT_PRECISIONS.join(' | ')}: the weights' precision (q8: int8 linear layers, fp16: half-precision matrices); default: the model folder's own (a \`roberta quantize\` folder), else fp32`,
+};
+
+/** --dtype, or undefined for the model folder's own. */
+export function weightPrecision(args: ParsedArgs): WeightPrecision | undefined {
+  const value = args.flags.dtype;
+  if (value === undefined) return undefined;
+  if (!isWeightPrecision(value)) throw new UsageError(`--dtype must be one of ${WEIGHT_PRECISIONS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 export const MODEL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   backend: BACKEND_FLAG,
   revision: REVISION_FLAG,
+  dtype: DTYPE_FLAG,
 };

@@ -20,11 +20,12 @@ import { gradCommand } from './grad.js';
 import { infoCommand } from './info.js';
 import { nerCommand } from './ner.js';
 import { qaCommand } from './qa.js';
+import { quantizeCommand } from './quantize.js';
 import { tokenizeCommand } from './tokenize.js';
 import { trainCommand } from './train.js';
 import { zeroShotCommand } from './zeroShot.js';
 
-export const COMMANDS: readonly CliCommand[] = [classifyCommand, fillMaskCommand, nerCommand, qaCommand, zeroShotCommand, embedCommand, tokenizeCommand, forwardCommand, gradCommand, trainCommand, exportOnnxCommand, benchCommand, downloadCommand, infoCommand];
+export const COMMANDS: readonly CliCommand[] = [classifyCommand, fillMaskCommand, nerCommand, qaCommand, zeroShotCommand, embedCommand, tokenizeCommand, forwardCommand, gradCommand, trainCommand, exportOnnxCommand, quantizeCommand, benchCommand, downloadCommand, infoCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -10,6 +10,7 @@
 // id2label), so do we, through `warn`.
 
 import { joinPath, readTextFile } from '../platform/files.js';
+import type { QuantizedPrecision } from './precision.js';
 import { describeJson, isJsonObject, jsonSyntaxDetail } from './weights/json.js';
 
 export class ConfigError extends Error {
@@ -53,6 +54,8 @@ export interface RobertaConfig {
   readonly attentionProbsDropoutProb: number;
   /** The classification head's dropout; HF falls back to hidden_dropout_prob when it is null. */
   readonly classifierDropout: number | undefined;
+  /** The precision a folder `roberta quantize` wrote stores its weights in (config.json's `quantization.dtype`); absent for float checkpoints. */
+  readonly quantization?: QuantizedPrecision;
   /** The standard deviation of fresh weights (model/initialize.ts), as HF's _init_weights uses it. */
   readonly initializerRange: number;
 }
@@ -195,6 +198,7 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
     hiddenDropoutProb: probability('hidden_dropout_prob') ?? ROBERTA_DEFAULTS.hidden_dropout_prob,
     attentionProbsDropoutProb: probability('attention_probs_dropout_prob') ?? ROBERTA_DEFAULTS.attention_probs_dropout_prob,
     classifierDropout: probability('classifier_dropout'),
+    quantization: keys.optional('quantization', isQuantizationRecord, 'an object whose "dtype" is "q8" or "fp16"')?.dtype,
     initializerRange: keys.optional('initializer_range', isPositiveNumber, 'a positive number') ?? ROBERTA_DEFAULTS.initializer_range,
   };
 }
@@ -276,6 +280,10 @@ class ConfigReader {
   warn(detail: string): void {
     this.warnLine(`${this.source}: ${detail}`);
   }
+}
+
+function isQuantizationRecord(value: unknown): value is { dtype: QuantizedPrecision } {
+  return typeof value === 'object' && value !== null && ['q8', 'fp16'].includes((value as { dtype?: unknown }).dtype as string);
 }
 
 function isString(value: unknown): value is string {

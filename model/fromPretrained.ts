@@ -3,11 +3,14 @@
 // with fresh weights (HF's `Model(config)`, initialised as model/initialize.ts says).
 
 import type { Backend } from '../engine/backend.js';
+import { UnsupportedDTypeError } from '../engine/errors.js';
+import { hasKernel } from '../engine/registry.js';
 import { selectBackend, type BackendPreference, type SelectionReport } from '../engine/select.js';
 import { pretrainedDir, type HubOptions } from '../platform/modelSource.js';
 import { ConfigError, loadRobertaConfig, type RobertaConfig } from './config.js';
 import { initialWeights, type ParameterInitializer } from './initialize.js';
 import { ParameterStore } from './parameters.js';
+import { isWeightPrecision, WEIGHT_PRECISIONS, type WeightPrecision } from './precision.js';
 import {
   RobertaForMaskedLM,
   RobertaForMultipleChoice,
@@ -28,6 +31,11 @@ export interface FromPretrainedOptions {
   readonly architecture?: RobertaArchitecture;
   /** Called with diagnostics: the backend report, the weight format, unused checkpoint keys, config warnings. */
   readonly log?: (line: string) => void;
+  /**
+   * How to keep the weights (precision.ts): `fp32`, `fp16` or `q8` (int8 linear layers, quantized
+   * at load from a float checkpoint). Default: what a quantized folder's config.json records, else fp32.
+   */
+  readonly dtype?: WeightPrecision;
   /** Use this config instead of the folder's config.json (HF's `config=`): e.g. a classifier's labels over an MLM checkpoint. */
   readonly config?: RobertaConfig;
   /**
@@ -86,6 +94,22 @@ function build(architecture: RobertaArchitecture, params: ParameterStore, config
   }
 }
 
+/**
+ * The precision to load in: the one asked for, else the folder's own. A q8 folder holds no float
+ * weights to give fp32 or fp16 from; a backend without the int8 kernel is refused before loading.
+ */
+function chooseWeightPrecision(source: string, config: RobertaConfig, backend: Backend, asked: WeightPrecision | undefined): WeightPrecision {
+  if (asked !== undefined && !isWeightPrecision(asked)) throw new ConfigError(`dtype must be one of ${WEIGHT_PRECISIONS.join(', ')}, got ${String(asked)}`);
+  const dtype = asked ?? config.quantization ?? 'fp32';
+  if (config.quantization === 'q8' && dtype !== 'q8') {
+    throw new ConfigError(`${source} holds q8 (int8) weights: load it with dtype q8, or convert its float original to ${dtype}`);
+  }
+  if (dtype === 'q8' && !hasKernel(backend.name, 'quantizedLinear')) {
+    throw new UnsupportedDTypeError(backend.name, 'int8', 'it has no quantizedLinear kernel (use --backend cpu, wasm or webgpu for --dtype q8)');
+  }
+  return dtype;
+}
+
 /** A Python list of strings, as HF's warnings print one. */
 function pythonList(names: readonly string[]): string {
   return `[${names.map((n) => `'${n}'`).join(', ')}]`;
@@ -101,10 +125,12 @@ export async function fromPretrained(source: string, options: FromPretrainedOpti
   const config = options.config ?? (await loadRobertaConfig(dir, (line) => log(`warning: ${line}`)));
   const architecture = options.architecture ?? architectureOf(config);
   const { backend, selection } = await resolveBackend(options.backend, log);
+  const dtype = chooseWeightPrecision(source, config, backend, options.dtype);
   const checkpoint = await loadCheckpoint(dir);
   log(`weights: ${checkpoint.format} (${checkpoint.files.join(', ')}), ${checkpoint.tensors.size} tensors`);
+  log(`weights dtype: ${dtype}${config.quantization === undefined ? (dtype === 'fp32' ? '' : ', converted at load') : ', as stored'}`);
   const initialize: ParameterInitializer | undefined = options.initializeMissing && initialWeights(config, options.initializeMissing.seed);
-  const params = new ParameterStore(checkpoint.tensors, backend, checkpoint.files.join(', '), initialize);
+  const params = new ParameterStore(checkpoint.tensors, backend, checkpoint.files.join(', '), dtype, initialize);
   const model = build(architecture, params, config);
   const unused = params.unusedKeys();
   if (unused.length > 0) log(`unused checkpoint tensors (${unused.length}): ${unused.join(', ')}`);
@@ -128,7 +154,7 @@ export async function fromConfig(config: RobertaConfig, options: FromConfigOptio
   const initialize = initialWeights(config, options.seed);
   const architecture = options.architecture ?? architectureOf(config);
   const { backend, selection } = await resolveBackend(options.backend, options.log ?? (() => {}));
-  const params = new ParameterStore(new Map(), backend, `fresh weights (seed ${options.seed})`, initialize);
+  const params = new ParameterStore(new Map(), backend, `fresh weights (seed ${options.seed})`, undefined, initialize);
   const model = build(architecture, params, config);
   params.releaseHost();
   return Object.assign(model, { selection });

@@ -9,7 +9,7 @@
 
 import { formatShape, sameShape, type Shape } from '../engine/shape.js';
 import type { ParameterInitializer } from './initialize.js';
-import type { CheckpointTensor } from './weights/hostTensor.js';
+import type { CheckpointTensor, HostDType } from './weights/hostTensor.js';
 
 export class MissingWeightError extends Error {
   override readonly name = 'MissingWeightError';
@@ -54,7 +54,7 @@ export class HostParameters {
    * Checks the parameter from the checkpoint's header and marks it used, reading none of its
    * elements: the caller reads them, or streams them (CheckpointTensor.readInto).
    */
-  lookup(name: string, shape: Shape): { readonly key: string; readonly tensor: CheckpointTensor } {
+  lookup(name: string, shape: Shape, dtype: HostDType = 'float32'): { readonly key: string; readonly tensor: CheckpointTensor } {
     const key = this.find(name);
     if (key === undefined && this.initialize) {
       const tensor = this.initialize(name, shape);
@@ -63,14 +63,15 @@ export class HostParameters {
       return { key: name, tensor };
     }
     if (key === undefined) {
-      throw new MissingWeightError(`${this.source}: missing tensor "${name}" (expected shape ${formatShape(shape)}, float32)`);
+      throw new MissingWeightError(`${this.source}: missing tensor "${name}" (expected shape ${formatShape(shape)}, ${dtype})`);
     }
     const tensor = this.tensors.get(key) ?? (this.created.get(key) as CheckpointTensor);
     if (!sameShape(tensor.shape, shape)) {
       throw new MissingWeightError(`${this.source}: tensor "${key}" has shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`);
     }
-    if (tensor.dtype !== 'float32') {
-      throw new MissingWeightError(`${this.source}: tensor "${key}" is ${tensor.dtype}, expected a floating-point tensor`);
+    if (tensor.dtype !== dtype) {
+      const expected = dtype === 'float32' ? 'a floating-point tensor' : 'an integer tensor (int8 weights)';
+      throw new MissingWeightError(`${this.source}: tensor "${key}" is ${tensor.dtype}, expected ${expected}`);
     }
     this.used.add(key);
     return { key, tensor };

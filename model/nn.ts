@@ -4,21 +4,35 @@
 import type { UnaryFn } from '../engine/opTypes.js';
 import * as ops from '../engine/ops/index.js';
 import { RandomStream } from '../engine/random.js';
-import type { Tensor } from '../engine/tensor.js';
+import { Tensor } from '../engine/tensor.js';
 import type { ParameterStore } from './parameters.js';
 
+/** An int8 weight [out, in] with a float32 scale per output row (engine/quantize.ts). */
+export interface QuantizedWeight {
+  readonly values: Tensor;
+  readonly scale: Tensor;
+}
+
+/** A linear layer's weight as the model's precision keeps it (precision.ts): float32 or float16, or int8. */
+export type LinearWeight = Tensor | QuantizedWeight;
+
+/** x · Wᵀ + b through the op that reads this kind of weight. */
+function applyLinear(x: Tensor, weight: LinearWeight, bias: Tensor, activation: UnaryFn | null): Tensor {
+  return weight instanceof Tensor ? ops.linear(x, weight, bias, activation) : ops.quantizedLinear(x, weight.values, weight.scale, bias, activation);
+}
+
 export class Linear {
-  readonly weight: Tensor; // [out, in], PyTorch's layout
+  readonly weight: LinearWeight; // [out, in], PyTorch's layout
   readonly bias: Tensor; // [out]
 
   constructor(params: ParameterStore, prefix: string, inFeatures: number, outFeatures: number) {
-    this.weight = params.get(`${prefix}.weight`, [outFeatures, inFeatures]);
+    this.weight = params.linearWeight([prefix], [outFeatures, inFeatures]);
     this.bias = params.get(`${prefix}.bias`, [outFeatures]);
   }
 
   /** x · Wᵀ + b, with an optional activation fused into the same kernel. */
   forward(x: Tensor, activation: UnaryFn | null = null): Tensor {
-    return ops.linear(x, this.weight, this.bias, activation);
+    return applyLinear(x, this.weight, this.bias, activation);
   }
 }
 
@@ -28,17 +42,17 @@ export class Linear {
  * on the last axis. The checkpoint keeps each layer under its own name and shape.
  */
 export class StackedLinear {
-  readonly weight: Tensor; // [layers · out, in]
+  readonly weight: LinearWeight; // [layers · out, in]
   readonly bias: Tensor; // [layers · out]
 
   constructor(params: ParameterStore, prefixes: readonly string[], inFeatures: number, outFeatures: number) {
-    this.weight = params.stacked(prefixes.map((p) => `${p}.weight`), [outFeatures, inFeatures]);
+    this.weight = params.linearWeight(prefixes, [outFeatures, inFeatures]);
     this.bias = params.stacked(prefixes.map((p) => `${p}.bias`), [outFeatures]);
   }
 
   /** [..., in] → [..., layers · out]: layer i's output in columns i·out … (i + 1)·out − 1. */
   forward(x: Tensor): Tensor {
-    return ops.linear(x, this.weight, this.bias);
+    return applyLinear(x, this.weight, this.bias, null);
   }
 }
 

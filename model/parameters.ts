@@ -4,13 +4,21 @@
 // it (a safetensors file on disk), so no weight is ever whole in host memory next to its copy:
 // freed read buffers that linger until a garbage collection would otherwise add tens of MiB to
 // the peak of loading.
+//
+// The store also applies the model's weight precision (precision.ts): float16 matrices, or int8
+// linear weights with their scales, quantized here from a float checkpoint or read as they are
+// from a folder `roberta quantize` wrote (`<name>.weight` I8 beside `<name>.weight_scale` F32).
 
 import type { Backend } from '../engine/backend.js';
+import { narrowToHalves } from '../engine/halfFloat.js';
 import { tensor } from '../engine/ops/creation.js';
+import { quantizeWeight, type QuantizedWeight } from '../engine/quantize.js';
 import { sizeOf, type Shape } from '../engine/shape.js';
 import { Tensor } from '../engine/tensor.js';
 import { HostParameters } from './hostParameters.js';
 import type { ParameterInitializer } from './initialize.js';
+import type { LinearWeight } from './nn.js';
+import { quantizesLinear, storedDType, type WeightPrecision } from './precision.js';
 import type { CheckpointTensor } from './weights/hostTensor.js';
 
 export { MissingWeightError } from './hostParameters.js';
@@ -26,6 +34,8 @@ export class ParameterStore {
     readonly backend: Backend,
     /** Where the weights came from, for error messages. */
     source: string,
+    /** How the weights are kept (precision.ts). */
+    readonly precision: WeightPrecision = 'fp32',
     /** Makes what the checkpoint lacks (model/initialize.ts); without it, a missing weight is a MissingWeightError. */
     initialize?: ParameterInitializer,
   ) {
@@ -41,14 +51,50 @@ export class ParameterStore {
     return this.host.has(name);
   }
 
-  /** The parameter `name` of shape `shape`, uploaded to the backend once (tied weights share it). */
+  /**
+   * The parameter `name` of shape `shape`, uploaded to the backend once (tied weights share it):
+   * float32, or float16 for a matrix of an fp16 model.
+   */
   get(name: string, shape: Shape): Tensor {
     const { key, tensor: stored } = this.host.lookup(name, shape);
+    return this.once(key, [name], () => this.upload([stored], shape));
+  }
+
+  /**
+   * The weight of the linear layer(s) `prefixes` (`encoder.layer.0.attention.self.query`), each
+   * [out, in], stacked along the output axis when there are several: a float tensor, or int8
+   * values with a scale per output row where the precision quantizes the layer.
+   */
+  linearWeight(prefixes: readonly string[], shape: Shape): LinearWeight {
+    const names = prefixes.map((p) => `${p}.weight`);
+    if (!prefixes.every((p) => quantizesLinear(this.precision, p))) return names.length === 1 ? this.get(names[0], shape) : this.stacked(names, shape);
+    const parts = prefixes.map((p) => this.int8Weight(p, shape));
+    const key = parts.map((p) => p.key).join('+');
+    const stackedShape = [prefixes.length * shape[0], shape[1]];
+    const values = this.once(key, names, () => tensor(concatenate(parts.map((p) => p.weight.values), Int8Array), stackedShape, 'int8', this.backend));
+    const scale = this.once(`${key}#scale`, prefixes.map((p) => `${p}.weight_scale`), () => tensor(concatenate(parts.map((p) => p.weight.scales), Float32Array), [stackedShape[0]], 'float32', this.backend));
+    return { values, scale };
+  }
+
+  /** A linear layer's int8 weight and scales: as stored in a quantized folder, else quantized from the float weight. */
+  private int8Weight(prefix: string, shape: Shape): { key: string; weight: QuantizedWeight } {
+    const scaleName = `${prefix}.weight_scale`;
+    if (this.host.has(scaleName)) {
+      const { key, tensor: values } = this.host.lookup(`${prefix}.weight`, shape, 'int32');
+      const scales = this.host.lookup(scaleName, [shape[0]]).tensor.read() as Float32Array;
+      return { key, weight: { values: Int8Array.from(values.read()), scales } };
+    }
+    const { key, tensor: stored } = this.host.lookup(`${prefix}.weight`, shape);
+    return { key, weight: quantizeWeight(stored.read(), shape[0], shape[1]) };
+  }
+
+  /** The tensor uploaded under `key`, made by `make` the first time it is asked for. */
+  private once(key: string, names: readonly string[], make: () => Tensor): Tensor {
     let t = this.uploaded.get(key);
     if (!t) {
-      t = this.upload([stored], shape);
+      t = make();
       this.uploaded.set(key, t);
-      this.askedAs.set(key, [name]);
+      this.askedAs.set(key, names);
     }
     return t;
   }
@@ -61,19 +107,16 @@ export class ParameterStore {
   stacked(names: readonly string[], shape: Shape): Tensor {
     const found = names.map((name) => this.host.lookup(name, shape));
     const key = found.map((f) => f.key).join('+');
-    let t = this.uploaded.get(key);
-    if (!t) {
-      t = this.upload(found.map((f) => f.tensor), [names.length * shape[0], ...shape.slice(1)]);
-      this.uploaded.set(key, t);
-      this.askedAs.set(key, names);
-    }
-    return t;
+    return this.once(key, names, () => this.upload(found.map((f) => f.tensor), [names.length * shape[0], ...shape.slice(1)]));
   }
 
-  /** One tensor of `shape` holding the checkpoint tensors `parts` one after another. */
+  /** One tensor of `shape` holding the checkpoint tensors `parts` one after another, in the precision's dtype. */
   private upload(parts: readonly CheckpointTensor[], shape: Shape): Tensor {
     const { backend } = this;
     const size = sizeOf(shape);
+    if (storedDType(this.precision, shape) === 'float16') {
+      return tensor(concatenate(parts.map((p) => narrowToHalves(p.read())), Uint16Array), shape, 'float16', backend);
+    }
     if (backend.uploadFrom !== undefined && parts.every((p) => p.readInto !== undefined)) {
       const partBytes = (4 * size) / parts.length;
       const storage = backend.uploadFrom('float32', size, (write) => {
@@ -109,4 +152,16 @@ export class ParameterStore {
     for (const t of this.uploaded.values()) t.dispose();
     this.uploaded.clear();
   }
+}
+
+/** The arrays one after another in one new array (the parts of a stacked weight). */
+function concatenate<A extends Int8Array | Uint16Array | Float32Array>(parts: readonly A[], Type: { new (length: number): A }): A {
+  if (parts.length === 1) return parts[0];
+  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }

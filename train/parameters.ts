@@ -6,6 +6,7 @@
 import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { huggingFaceName, type AnyRobertaModel } from '../model/roberta.js';
+import { TrainingUnsupportedError } from './trainingOps.js';
 
 export interface NamedParameter {
   /** PyTorch's names of the tensor's equal parts along its first axis (one name for most). */
@@ -13,7 +14,10 @@ export interface NamedParameter {
   readonly tensor: Tensor;
 }
 
+/** The parameters to train: refused in one line for a model loaded as fp16 or q8, whose weights are not float32. */
 export function namedParameters(model: AnyRobertaModel): NamedParameter[] {
+  const { precision } = model.params;
+  if (precision !== 'fp32') throw new TrainingUnsupportedError(`a model loaded with dtype ${precision} cannot train: its weights are not float32 (load it with dtype fp32)`);
   return model.params.parameters().map(({ names, tensor }) => ({ names: names.map((n) => huggingFaceName(model.architecture, n)), tensor }));
 }
 

@@ -1,5 +1,5 @@
 // Writing safetensors files (the layout is described in safetensors.ts). Used to save forward-pass
-// outputs, to build test and benchmark models, and to convert weights to half precision.
+// outputs, to build test and benchmark models, and to write half-precision and int8 weights.
 //
 // Layout choices follow the reference implementation so that every tensor can be read back as a
 // zero-copy typed-array view: the header is padded with spaces so the data area starts at a
@@ -10,7 +10,7 @@ import { ELEMENT_BYTES, hostIsLittleEndian } from './elementType.js';
 import { floatToBfloat16Bits, floatToHalfBits } from '../../engine/halfFloat.js';
 import { elementCount } from './hostTensor.js';
 
-export type SafetensorsWriteDType = 'F32' | 'F16' | 'BF16' | 'I64' | 'I32';
+export type SafetensorsWriteDType = 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I8';
 
 export interface SafetensorsWriteTensor {
   readonly dtype: SafetensorsWriteDType;
@@ -126,6 +126,12 @@ function writeElement(
         throw new Error(`encodeSafetensors: tensor "${name}" element ${index} (${value}) is not an int32`);
       }
       view.setInt32(offset, value, true);
+      return;
+    case 'I8':
+      if (!Number.isInteger(value) || value < -128 || value > 127) {
+        throw new Error(`encodeSafetensors: tensor "${name}" element ${index} (${value}) is not an int8`);
+      }
+      view.setInt8(offset, value);
       return;
     case 'I64':
       if (!Number.isSafeInteger(value)) {
