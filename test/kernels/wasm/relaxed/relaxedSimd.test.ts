@@ -57,8 +57,9 @@ interface ChildReport {
 function runChild(env: NodeJS.ProcessEnv, script = CHILD, args: readonly string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build first`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--experimental-wasm-relaxed-simd', script, ...args], { env, stdio: [script === CHILD ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-    child.stdin?.end(JSON.stringify(CASES));
+    const child = spawn(process.execPath, ['--experimental-wasm-relaxed-simd', script, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Only the case runner reads its stdin: writing to a process that exits unread fails (EPIPE).
+    child.stdin.end(script === CHILD ? JSON.stringify(CASES) : undefined);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
