@@ -6,11 +6,13 @@
 
 import '../../../kernels/wgsl/register.js';
 import { getBackendByName, liveCounts, type Backend } from '../../../index.js';
+import { ForwardReplay } from '../../../model/forwardReplay.js';
 import { fromPretrained } from '../../../model/fromPretrained.js';
 import { disposeOutput, namedOutputs } from '../../../model/roberta.js';
 import type { WeightPrecision } from '../../../model/precision.js';
 import type { WebGpuBackend } from '../../../kernels/wgsl/backend.js';
 import { createWebGpuBackend } from '../../../kernels/wgsl/create.js';
+import { compareValues, EXACT } from '../compare.js';
 import { FIXTURE_MODELS, fixtureDir, fixtureInputs, maxAbsDiff, type FixtureModel } from '../../model/fixtureModels.js';
 
 const TOLERANCE = 1e-4;
@@ -60,3 +62,26 @@ for (const dtype of ['q8', 'fp16'] as const) {
     }
   });
 }
+
+describe('a recorded forward replays the int8 and float16 kernels', () => {
+  for (const dtype of ['q8', 'fp16'] as const) {
+    it(`${dtype}: a replay on other inputs equals a fresh forward bit for bit (scratch buffers included)`, async () => {
+      const model = await fromPretrained(fixtureDir('tiny-cls'), { backend: gpu, dtype });
+      const { input_ids: ids, attention_mask: mask } = fixtureInputs('tiny-cls');
+      const replay = new ForwardReplay(model);
+      const recorded = replay.forward({ inputIds: ids, attentionMask: mask });
+      const recordedLogits = await recorded.logits!.data();
+      disposeOutput(recorded);
+      const other = { inputIds: [...ids].reverse(), attentionMask: [...mask].reverse() };
+      const replayed = replay.forward(other);
+      const fresh = model.forward(other);
+      const replayedLogits = await replayed.logits!.data();
+      expect(compareValues(await fresh.logits!.data(), replayedLogits, EXACT)).toBeNull();
+      expect(compareValues(recordedLogits, replayedLogits, EXACT)).not.toBeNull(); // the new inputs took effect
+      disposeOutput(replayed);
+      disposeOutput(fresh);
+      replay.dispose();
+      model.dispose();
+    });
+  }
+});
