@@ -42,12 +42,12 @@ async function startingPoint(args: ParsedArgs, io: CommandIO, resume: string | u
   const configFile = optionalString(args, 'config');
   if (configFile === undefined) throw new UsageError('--config C.json (a new model) or --model DIR (a pretrained one) is required');
   if (tokenizer === undefined) throw new UsageError('--tokenizer DIR is required with --config: a bare config has no tokenizer files');
-  const configText = await readFile(configFile, 'utf8');
   let json: JsonObject;
   try {
-    json = JSON.parse(configText) as JsonObject;
+    json = JSON.parse(await readFile(configFile, 'utf8')) as JsonObject;
   } catch (error) {
-    throw new UsageError(`--config ${configFile}: not valid JSON (${(error as Error).message})`);
+    const why = error instanceof SyntaxError ? `not valid JSON (${error.message})` : `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    throw new UsageError(`--config ${configFile}: ${why}`);
   }
   return { config: parseRobertaConfig(json, configFile), source: { config: json, tokenizerDir: tokenizer } };
 }

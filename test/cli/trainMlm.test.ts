@@ -69,6 +69,13 @@ describe('bad flags are one-line usage errors, before any work', () => {
     );
   });
 
+  it('names a --config it cannot read', async () => {
+    const missing = join(tmp, 'missing.json');
+    expect(await usageError(['--task', 'mlm', '--config', missing, '--tokenizer', TOKENIZER, '--data', trainFile, '--steps', '2', '--lr', '1e-3', '--out', join(tmp, 'never')])).toBe(
+      `--config ${missing}: cannot read it (ENOENT)`,
+    );
+  });
+
   it('refuses a --seq-len the position table cannot hold', async () => {
     expect(await usageError([...base, '--data', trainFile, '--seq-len', '65'])).toBe(
       '--seq-len 65 is more than the model\'s 64 positions (max_position_embeddings 66 − pad_token_id 1 − 1)',
