@@ -33,7 +33,8 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor 
     picks[r] = r * classes + label;
     counted++;
   }
-  // Mean over the rows that count; with none, 0/0 is NaN, as in PyTorch.
+  // Mean over the rows that count. With none, every weight is 0 and so is the loss, where PyTorch's
+  // 0/0 gives NaN: a masked-LM micro-batch that drew no mask adds nothing instead of poisoning a run.
   for (let r = 0; r < rows; r++) weights[r] = labels[r] === IGNORE_INDEX ? 0 : 1 / counted;
   return tidy(() => {
     const logProbs = ops.reshape(ops.logSoftmax(ops.reshape(logits, [rows, classes])), [rows * classes, 1]);
