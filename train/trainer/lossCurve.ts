@@ -33,7 +33,8 @@ export function lossCurveSvg(history: readonly LogEntry[], title = 'loss'): stri
     .range([MARGIN.left, WIDTH - MARGIN.right])
     .nice();
   const y = scaleLinear()
-    .domain([Math.min(0, ...losses), Math.max(1e-9, ...losses)])
+    // The losses' own range (rounded out to ticks), not from 0: a curve near ln(vocab) would be a flat line at the top.
+    .domain(losses.length === 0 ? [0, 1] : [Math.min(...losses), Math.max(...losses)])
     .range([HEIGHT - MARGIN.bottom, MARGIN.top])
     .nice();
   const path = line<Point>()
@@ -61,7 +62,7 @@ export function lossCurveSvg(history: readonly LogEntry[], title = 'loss'): stri
     ...xTicks,
     `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${bottom}" y2="${bottom}" stroke="#333"/>`,
     `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${bottom}" stroke="#333"/>`,
-    `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 8}" text-anchor="middle">step</text>`,
+    `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 12}" text-anchor="middle">step</text>`,
     `<text transform="translate(14,${(MARGIN.top + bottom) / 2}) rotate(-90)" text-anchor="middle">loss</text>`,
     curve(train, 'train'),
     curve(evaluation, 'eval'),
