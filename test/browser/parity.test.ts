@@ -2,7 +2,8 @@
 // Face's outputs (every hidden state, attention and head output, max |Δ| ≤ 1e-4) on each of the
 // four backends (gpujs in gpu.js's WebGL2 mode, and in its webasm mode made with
 // createGpujsBackend), through the same contract a page uses (fromPretrained, forward, data()). The
-// page is cross-origin isolated, so the wasm backend runs on worker threads; a second page without
+// page is cross-origin isolated, so the wasm backend runs on worker threads (its kernels built with
+// relaxed SIMD, which Chromium has since 114); a second page without
 // isolation checks its one-thread fallback, and says so in its report.
 
 import { FIXTURE_MODELS, fixtureDir, fixtureInputs, type FixtureModel } from '../model/fixtureModels.js';
@@ -43,13 +44,13 @@ describe('bundle in Chromium, cross-origin isolated: fixture models match Huggin
     expect(result.selection?.chosen).toBe('wasm');
     expect(result.selection?.lines).toEqual([
       expect.stringMatching(/^webgpu: skipped: software adapter \(.*\): WebGPU runs on the CPU here, no faster than the cpu backend$/),
-      expect.stringMatching(/^wasm: chosen \(wasm: WebAssembly SIMD-128 kernels, \d+ threads \(Web Workers/),
+      expect.stringMatching(/^wasm: chosen \(wasm: WebAssembly relaxed SIMD kernels, \d+ threads \(Web Workers/),
     ]);
   });
 
   const reports: Record<string, RegExp> = {
     cpu: /^cpu: requested/,
-    wasm: /^wasm: requested \(wasm: WebAssembly SIMD-128 kernels, \d+ threads \(Web Workers \(the page is cross-origin isolated\)\)/,
+    wasm: /^wasm: requested \(wasm: WebAssembly relaxed SIMD kernels, \d+ threads \(Web Workers \(the page is cross-origin isolated\)\)/,
     webgpu: /^webgpu: requested \(webgpu: WGSL kernels on /,
     gpujs: /^gpujs: requested \(gpujs: gpu\.js 2\.24\.1 kernels, webgl2 mode, chosen by gpu\.js \(WebGL, results read back after each kernel\)\)$/,
   };
@@ -81,7 +82,7 @@ describe('bundle in Chromium, not cross-origin isolated', () => {
   it('wasm falls back to one thread, says why, and still matches Hugging Face', async () => {
     const result = await expectParity(page, 'tiny-cls', 'wasm');
     expect(result.selection?.lines).toEqual([
-      'wasm: requested (wasm: WebAssembly SIMD-128 kernels, one thread: the page is not cross-origin isolated, so it cannot share memory with workers; other ops on the TypeScript reference kernels)',
+      'wasm: requested (wasm: WebAssembly relaxed SIMD kernels, one thread: the page is not cross-origin isolated, so it cannot share memory with workers; other ops on the TypeScript reference kernels)',
     ]);
   });
 
