@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../cli/command.js';
 import { trainCommand } from '../../cli/train.js';
 import { parseSafetensors } from '../../model/weights/safetensors.js';
+import { fixtureDir } from '../model/fixtureModels.js';
 import { makeTempDir } from '../tempDir.js';
 import { fixtureTensors } from '../train/trainingFixtures.js';
 import { runCliProcess } from './cliProcess.js';
@@ -81,6 +82,13 @@ describe('bad flags are one-line usage errors, before any work', () => {
       '--seq-len 65 is more than the model\'s 64 positions (max_position_embeddings 66 − pad_token_id 1 − 1)',
     );
     expect(await usageError([...base, '--data', trainFile, '--seq-len', '2'])).toBe('--seq-len 2 leaves no room for a token between <s> and </s>');
+  });
+
+  it('refuses a tokenizer with more ids than the model has embeddings', async () => {
+    const tinyMlm = fixtureDir('tiny-mlm'); // vocab_size 1000
+    expect(await usageError(['--task', 'mlm', '--model', tinyMlm, '--tokenizer', TOKENIZER, '--data', trainFile, '--steps', '2', '--lr', '1e-3', '--out', join(tmp, 'never')])).toBe(
+      `the tokenizer in ${TOKENIZER} has 50265 ids, more than the model's vocab_size 1000`,
+    );
   });
 
   it('refuses to resume from a folder that is not a checkpoint', async () => {
