@@ -17,11 +17,14 @@
 // float32 and applies y = f32(acc)·(s_x·s_w) + bias as three float32 operations, as the CPU does.
 //
 // Relaxed SIMD's i32x4.relaxed_dot_i8x16_i7x16_add_s (16 multiply-adds per instruction) is not
-// used: it is deterministic only when its second operand is in [0, 127], and here both operands
-// span [−127, 127]. Making one of them non-negative means moving signs onto the other per row
-// (|W| and a sign flip of x: an xor and a subtract per vector and row), and on x86 without
-// AVX-VNNI V8 lowers the instruction itself to three (pmaddubsw, pmaddwd, paddd); that is about
-// the five instructions per 16 multiply-adds of this SIMD-128 path, for more registers.
+// used. It is deterministic only when its second operand is in [0, 127] (x86 reads it as
+// unsigned), and here both operands span [−127, 127]. The two exact ways round that cost what it
+// would save: moving the weight's signs onto x (|W| against ±x: an xor and a subtract per vector
+// and row), or splitting W = W⁺ − W⁻ into two non-negative halves (two dot products per vector,
+// or twice the weight memory to keep both halves packed). And without AVX-VNNI, V8 lowers the
+// instruction itself to three (pmaddubsw, pmaddwd, paddd), against the two (pmaddwd, paddd) per
+// 8 multiply-adds here: about the same instructions per multiply-add, for more registers and a
+// second panel layout (k quads instead of pairs). Not measured: a candidate where VNNI exists.
 
 import { f32, f32x4, i32, i32x4, v128, type Operand } from '../emit/expr.js';
 import type { FunctionBuilder } from '../emit/func.js';
