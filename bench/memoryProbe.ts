@@ -3,6 +3,7 @@
 // line on stdout.
 //
 //   node --expose-gc dist/bench/memoryProbe.js '{"mode":"load","dir":"…","backend":"wasm"}'
+//   node --expose-gc dist/bench/memoryProbe.js '{"mode":"load","dir":"…","backend":"wasm","dtype":"q8"}'
 //   node --expose-gc dist/bench/memoryProbe.js '{"mode":"steady","dir":"…","backend":"cpu","forwards":10000,"budgetS":120}'
 
 import { pathToFileURL } from 'node:url';
@@ -13,17 +14,20 @@ import type { BackendMemory } from '../engine/backend.js';
 import type { BackendName } from '../engine/backend.js';
 import { disposeBackends } from '../engine/select.js';
 import { fromPretrained } from '../model/fromPretrained.js';
+import type { WeightPrecision } from '../model/precision.js';
 import { SAFETENSORS_FILE } from '../model/weights/load.js';
 import { runForward } from './forwardBench.js';
 import { benchInputs } from './inputs.js';
 
 export type ProbeRequest =
-  | { readonly mode: 'load'; readonly dir: string; readonly backend: BackendName }
-  | { readonly mode: 'steady'; readonly dir: string; readonly backend: BackendName; readonly forwards: number; readonly budgetS: number };
+  | { readonly mode: 'load'; readonly dir: string; readonly backend: BackendName; readonly dtype?: WeightPrecision; readonly int8Embeddings?: boolean }
+  | { readonly mode: 'steady'; readonly dir: string; readonly backend: BackendName; readonly forwards: number; readonly budgetS: number; readonly dtype?: WeightPrecision; readonly int8Embeddings?: boolean };
 
 export interface LoadProbeResult {
   readonly mode: 'load';
   readonly backend: string;
+  /** The weights' precision (model/precision.ts). */
+  readonly dtype: WeightPrecision;
   readonly fileBytes: number;
   readonly rssBeforeBytes: number;
   readonly rssAfterBytes: number;
@@ -36,6 +40,7 @@ export interface LoadProbeResult {
 export interface SteadyProbeResult {
   readonly mode: 'steady';
   readonly backend: string;
+  readonly dtype: WeightPrecision;
   readonly forwardsAsked: number;
   readonly forwardsDone: number;
   readonly batch: number;
@@ -59,12 +64,13 @@ async function probeLoad(request: Extract<ProbeRequest, { mode: 'load' }>): Prom
   const fileBytes = (await stat(join(request.dir, SAFETENSORS_FILE))).size;
   const rssBeforeBytes = collectedMemory().rssBytes;
   const start = performance.now();
-  const model = await fromPretrained(request.dir, { backend: request.backend });
+  const model = await fromPretrained(request.dir, { backend: request.backend, dtype: request.dtype, int8Embeddings: request.int8Embeddings });
   const loadMs = performance.now() - start;
   const rssAfterBytes = collectedMemory().rssBytes;
   const result = {
     mode: 'load' as const,
     backend: model.backend.description,
+    dtype: model.params.precision,
     fileBytes,
     rssBeforeBytes,
     rssAfterBytes,
@@ -77,7 +83,7 @@ async function probeLoad(request: Extract<ProbeRequest, { mode: 'load' }>): Prom
 }
 
 async function probeSteady(request: Extract<ProbeRequest, { mode: 'steady' }>): Promise<SteadyProbeResult> {
-  const model = await fromPretrained(request.dir, { backend: request.backend });
+  const model = await fromPretrained(request.dir, { backend: request.backend, dtype: request.dtype, int8Embeddings: request.int8Embeddings });
   const inputs = benchInputs(model.config, BATCH, SEQ);
   const rssSamples: Array<SteadyProbeResult['rssSamples'][number]> = [];
   const sample = (forwards: number) => rssSamples.push({ forwards, ...collectedMemory(), backendMemory: model.backend.memory() });
@@ -100,6 +106,7 @@ async function probeSteady(request: Extract<ProbeRequest, { mode: 'steady' }>): 
   const result = {
     mode: 'steady' as const,
     backend: model.backend.description,
+    dtype: model.params.precision,
     forwardsAsked: request.forwards,
     forwardsDone: done,
     batch: BATCH,

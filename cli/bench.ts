@@ -21,7 +21,7 @@ import { ForwardReplay } from '../model/forwardReplay.js';
 import { fromPretrained } from '../model/fromPretrained.js';
 import { flagIsSet, optionalString } from './args.js';
 import { UsageError, type CliCommand, type CommandIO, type ParsedArgs } from './command.js';
-import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, DTYPE_FLAG, REVISION_FLAG, verboseLog, weightPrecision } from './common.js';
+import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, DTYPE_FLAG, Q8_EMBEDDINGS_FLAG, REVISION_FLAG, precisionOptions, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 
 const DEFAULTS = { batch: 1, seq: 128, runs: 10, warmup: 1 } as const;
@@ -121,6 +121,7 @@ export const benchCommand: CliCommand = {
     warmup: { type: 'number', description: 'untimed passes after the first (cold) one', default: DEFAULTS.warmup },
     backend: BACKEND_FLAG,
     dtype: DTYPE_FLAG,
+    'q8-embeddings': Q8_EMBEDDINGS_FLAG,
     json: { type: 'boolean', description: 'print one JSON line (the contract performance checks parse)' },
     peers: { type: 'boolean', description: 'also time onnxruntime-web and onnxruntime-node on the same weights and ids' },
     replay: { type: 'boolean', description: 'webgpu: record the forward on its first call and replay it after (no ops run on the host)' },
@@ -142,7 +143,7 @@ export const benchCommand: CliCommand = {
     const dir = await resolveModel(args, io);
 
     const loadStart = performance.now();
-    const model = await fromPretrained(dir, { backend: preference, log: verboseLog(args, io), dtype: weightPrecision(args) });
+    const model = await fromPretrained(dir, { backend: preference, log: verboseLog(args, io), ...precisionOptions(args) });
     const loadMs = performance.now() - loadStart;
     try {
       const inputs = usageChecked(() => benchInputs(model.config, batch, seq));

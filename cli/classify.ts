@@ -3,7 +3,7 @@
 import { pipeline } from '../pipelines/pipeline.js';
 import { flagIsSet } from './args.js';
 import { UsageError, type CliCommand } from './command.js';
-import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, verboseLog, weightPrecision } from './common.js';
+import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, precisionOptions, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 import { batchSizeOf, inBatches, readTexts, TEXT_FLAGS, TRUNCATION_FLAGS } from './texts.js';
 
@@ -29,7 +29,7 @@ export const classifyCommand: CliCommand = {
     const backend = backendPreference(args);
     const texts = await readTexts(args, io);
     const dir = await resolveModel(args, io, DEFAULT_CLASSIFY_MODEL);
-    const classifier = await pipeline('text-classification', dir, { backend, batchSize: batchSizeOf(args), log: verboseLog(args, io), dtype: weightPrecision(args) });
+    const classifier = await pipeline('text-classification', dir, { backend, batchSize: batchSizeOf(args), log: verboseLog(args, io), ...precisionOptions(args) });
     try {
       const results = await inBatches(texts, args, io, (batch) => classifier.run(batch, { topK, truncation: flagIsSet(args, 'truncation') }));
       results.forEach((labels, i) => {

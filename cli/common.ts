@@ -35,16 +35,20 @@ export const DTYPE_FLAG: FlagSpec = {
   description: `${WEIGHT_PRECISIONS.join(' | ')}: the weights' precision (q8: int8 linear layers, fp16: half-precision matrices); default: the model folder's own (a \`roberta quantize\` folder), else fp32`,
 };
 
-/** --dtype, or undefined for the model folder's own. */
-export function weightPrecision(args: ParsedArgs): WeightPrecision | undefined {
+export const Q8_EMBEDDINGS_FLAG: FlagSpec = { type: 'boolean', description: 'with --dtype q8: the word embeddings (and a tied masked-LM decoder) int8 too, a scale per row' };
+
+/** --dtype (undefined: the model folder's own) and --q8-embeddings, as fromPretrained's options. */
+export function precisionOptions(args: ParsedArgs): { dtype?: WeightPrecision; int8Embeddings: boolean } {
   const value = args.flags.dtype;
-  if (value === undefined) return undefined;
+  const int8Embeddings = args.flags['q8-embeddings'] === true;
+  if (value === undefined) return { int8Embeddings };
   if (!isWeightPrecision(value)) throw new UsageError(`--dtype must be one of ${WEIGHT_PRECISIONS.join(', ')}, got ${JSON.stringify(value)}`);
-  return value;
+  return { dtype: value, int8Embeddings };
 }
 
 export const MODEL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   backend: BACKEND_FLAG,
   revision: REVISION_FLAG,
   dtype: DTYPE_FLAG,
+  'q8-embeddings': Q8_EMBEDDINGS_FLAG,
 };

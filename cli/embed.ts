@@ -3,7 +3,7 @@
 import { pipeline } from '../pipelines/pipeline.js';
 import { flagIsSet } from './args.js';
 import { UsageError, type CliCommand } from './command.js';
-import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, verboseLog, weightPrecision } from './common.js';
+import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, precisionOptions, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 import { batchSizeOf, inBatches, readTexts, TEXT_FLAGS, TRUNCATION_FLAGS } from './texts.js';
 
@@ -29,7 +29,7 @@ export const embedCommand: CliCommand = {
     const backend = backendPreference(args);
     const texts = await readTexts(args, io);
     const dir = await resolveModel(args, io);
-    const extractor = await pipeline('feature-extraction', dir, { backend, batchSize: batchSizeOf(args), log: verboseLog(args, io), dtype: weightPrecision(args) });
+    const extractor = await pipeline('feature-extraction', dir, { backend, batchSize: batchSizeOf(args), log: verboseLog(args, io), ...precisionOptions(args) });
     try {
       const options = { pooling: pooling as (typeof POOLINGS)[number], normalize: flagIsSet(args, 'normalize'), truncation: flagIsSet(args, 'truncation') };
       const results = await inBatches(texts, args, io, async (batch) => (await extractor.run(batch, options)) as unknown[]);

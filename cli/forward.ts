@@ -9,7 +9,7 @@ import { jsonSyntaxDetail } from '../model/weights/json.js';
 import { encodeSafetensors, type SafetensorsWriteTensor } from '../model/weights/safetensorsWriter.js';
 import { flagIsSet, requireString } from './args.js';
 import type { CliCommand } from './command.js';
-import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, DTYPE_FLAG, REVISION_FLAG, verboseLog, weightPrecision } from './common.js';
+import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, DTYPE_FLAG, Q8_EMBEDDINGS_FLAG, REVISION_FLAG, precisionOptions, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 
 function parseInputs(text: string, file: string): ModelInputs {
@@ -52,6 +52,7 @@ export const forwardCommand: CliCommand = {
     out: { type: 'string', description: 'safetensors file to write' },
     backend: { ...BACKEND_FLAG, default: 'cpu' },
     dtype: DTYPE_FLAG,
+    'q8-embeddings': Q8_EMBEDDINGS_FLAG,
     'hidden-states': { type: 'boolean', description: 'also write hidden_states.0…N' },
     attentions: { type: 'boolean', description: 'also write attentions.0…N-1' },
     revision: REVISION_FLAG,
@@ -63,7 +64,7 @@ export const forwardCommand: CliCommand = {
     const outFile = requireString(args, 'out');
     const dir = await resolveModel(args, io);
     const inputs = parseInputs(await readFile(inputsFile, 'utf8'), inputsFile);
-    const model = await fromPretrained(dir, { backend, log: verboseLog(args, io), dtype: weightPrecision(args) });
+    const model = await fromPretrained(dir, { backend, log: verboseLog(args, io), ...precisionOptions(args) });
     try {
       const out = model.forward(inputs, { outputHiddenStates: flagIsSet(args, 'hidden-states'), outputAttentions: flagIsSet(args, 'attentions') });
       const tensors: Record<string, SafetensorsWriteTensor> = {};

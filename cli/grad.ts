@@ -12,7 +12,7 @@ import { namedParameters, zeroGradients } from '../train/parameters.js';
 import { assertCanTrain } from '../train/trainingOps.js';
 import { flagIsSet, requireString } from './args.js';
 import type { CliCommand } from './command.js';
-import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, DTYPE_FLAG, REVISION_FLAG, verboseLog, weightPrecision } from './common.js';
+import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, DTYPE_FLAG, Q8_EMBEDDINGS_FLAG, REVISION_FLAG, precisionOptions, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 
 /** A batch from JSON text; `where` names the file (and line) in errors. */
@@ -45,6 +45,7 @@ export const gradCommand: CliCommand = {
     out: { type: 'string', description: 'safetensors file to write: loss (float32 scalar) and grad.<name> for every parameter' },
     backend: { ...BACKEND_FLAG, default: 'cpu' },
     dtype: DTYPE_FLAG,
+    'q8-embeddings': Q8_EMBEDDINGS_FLAG,
     revision: REVISION_FLAG,
     ...COMMON_FLAGS,
   },
@@ -54,7 +55,7 @@ export const gradCommand: CliCommand = {
     const outFile = requireString(args, 'out');
     const dir = await resolveModel(args, io);
     const batch = batchFromJson(await readFile(inputsFile, 'utf8'), inputsFile);
-    const model = await fromPretrained(dir, { backend, log: verboseLog(args, io), dtype: weightPrecision(args) });
+    const model = await fromPretrained(dir, { backend, log: verboseLog(args, io), ...precisionOptions(args) });
     try {
       assertCanTrain(model.backend);
       const parameters = namedParameters(model);

@@ -4,7 +4,7 @@ import { pipeline } from '../pipelines/pipeline.js';
 import { AGGREGATION_STRATEGIES, type AggregationStrategy, type EntityGroup, type TokenEntity } from '../pipelines/tokenClassification.js';
 import { flagIsSet, optionalString } from './args.js';
 import { UsageError, type CliCommand } from './command.js';
-import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, verboseLog, weightPrecision } from './common.js';
+import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, precisionOptions, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 import { batchSizeOf, inBatches, readTexts, TEXT_FLAGS } from './texts.js';
 
@@ -30,7 +30,7 @@ export const nerCommand: CliCommand = {
     const backend = backendPreference(args);
     const texts = await readTexts(args, io);
     const dir = await resolveModel(args, io);
-    const ner = await pipeline('token-classification', dir, { backend, batchSize: batchSizeOf(args), log: verboseLog(args, io), dtype: weightPrecision(args) });
+    const ner = await pipeline('token-classification', dir, { backend, batchSize: batchSizeOf(args), log: verboseLog(args, io), ...precisionOptions(args) });
     try {
       const options = { aggregationStrategy: strategy as AggregationStrategy, ignoreLabels };
       const results = await inBatches(texts, args, io, (batch) => ner.run(batch, options));

@@ -3,7 +3,7 @@
 import { pipeline } from '../pipelines/pipeline.js';
 import { flagIsSet, integerFlag, optionalString, requireString } from './args.js';
 import { UsageError, type CliCommand, type CommandIO, type ParsedArgs } from './command.js';
-import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, verboseLog, weightPrecision } from './common.js';
+import { backendPreference, COMMON_FLAGS, MODEL_FLAGS, precisionOptions, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 
 /** The context: --context, else all of stdin (a context is a passage, not one line). */
@@ -50,7 +50,7 @@ export const qaCommand: CliCommand = {
     const backend = backendPreference(args);
     const context = await readContext(args, io);
     const dir = await resolveModel(args, io);
-    const qa = await pipeline('question-answering', dir, { backend, log: verboseLog(args, io), dtype: weightPrecision(args) });
+    const qa = await pipeline('question-answering', dir, { backend, log: verboseLog(args, io), ...precisionOptions(args) });
     try {
       const answers = await qa.run(question, context, options);
       if (flagIsSet(args, 'json')) io.stdout.write(`${JSON.stringify(answers)}\n`);

@@ -15,7 +15,7 @@ import { huggingFaceName } from '../model/roberta.js';
 import { encodeSafetensors, type SafetensorsWriteDType, type SafetensorsWriteTensor } from '../model/weights/safetensorsWriter.js';
 import { flagIsSet, requireString } from './args.js';
 import { UsageError, type CliCommand } from './command.js';
-import { COMMON_FLAGS, REVISION_FLAG, verboseLog } from './common.js';
+import { COMMON_FLAGS, Q8_EMBEDDINGS_FLAG, REVISION_FLAG, verboseLog } from './common.js';
 import { resolveModel } from './resolveModel.js';
 
 /** The weight files a folder may hold: replaced by the new model.safetensors, not copied. */
@@ -26,12 +26,13 @@ const FILE_TYPE: Readonly<Record<DType, SafetensorsWriteDType>> = { float32: 'F3
 export const quantizeCommand: CliCommand = {
   name: 'quantize',
   summary: 'write a copy of a model with int8 (q8) or float16 (fp16) weights, which loads without converting',
-  usage: ['quantize --model DIR|ID --out DIR [--dtype q8|fp16]'],
+  usage: ['quantize --model DIR|ID --out DIR [--dtype q8|fp16] [--q8-embeddings]'],
   examples: ['roberta quantize --model FacebookAI/roberta-base --out ./roberta-base-q8', 'roberta quantize --model ./my-classifier --out ./my-classifier-fp16 --dtype fp16'],
   flags: {
     model: { type: 'string', description: 'model directory or Hugging Face id' },
     out: { type: 'string', description: 'the folder to write (created if missing)' },
     dtype: { type: 'string', description: 'q8 (int8 linear layers, float32 scales) | fp16 (float16 matrices)', default: 'q8' },
+    'q8-embeddings': Q8_EMBEDDINGS_FLAG,
     revision: REVISION_FLAG,
     ...COMMON_FLAGS,
   },
@@ -40,15 +41,20 @@ export const quantizeCommand: CliCommand = {
     const dtype = args.flags.dtype ?? 'q8';
     if (dtype !== 'q8' && dtype !== 'fp16') throw new UsageError(`--dtype must be q8 or fp16, got ${JSON.stringify(dtype)}`);
     const dir = await resolveModel(args, io);
-    const bytes = await writeQuantizedModel(dir, outDir, dtype, verboseLog(args, io));
+    const bytes = await writeQuantizedModel(dir, outDir, dtype, { int8Embeddings: flagIsSet(args, 'q8-embeddings'), log: verboseLog(args, io) });
     if (!flagIsSet(args, 'quiet')) io.stderr.write(`wrote ${outDir} (${dtype}): model.safetensors ${bytes.toLocaleString('en-US')} bytes\n`);
     return 0;
   },
 };
 
 /** Writes the folder; returns the size of its model.safetensors. */
-export async function writeQuantizedModel(dir: string, outDir: string, dtype: QuantizedPrecision, log?: (line: string) => void): Promise<number> {
-  const model = await fromPretrained(dir, { backend: 'cpu', dtype, log });
+export async function writeQuantizedModel(
+  dir: string,
+  outDir: string,
+  dtype: QuantizedPrecision,
+  { int8Embeddings = false, log }: { readonly int8Embeddings?: boolean; readonly log?: (line: string) => void } = {},
+): Promise<number> {
+  const model = await fromPretrained(dir, { backend: 'cpu', dtype, int8Embeddings, log });
   const tensors: Record<string, SafetensorsWriteTensor> = {};
   try {
     for (const { names, tensor } of model.params.parameters()) {
@@ -71,7 +77,7 @@ export async function writeQuantizedModel(dir: string, outDir: string, dtype: Qu
   const file = encodeSafetensors(tensors, { format: 'pt' });
   await writeFile(join(outDir, 'model.safetensors'), file);
   const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-  await writeFile(join(outDir, 'config.json'), `${JSON.stringify({ ...config, quantization: quantizationRecord(dtype) }, null, 2)}\n`);
+  await writeFile(join(outDir, 'config.json'), `${JSON.stringify({ ...config, quantization: quantizationRecord(dtype, int8Embeddings) }, null, 2)}\n`);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isFile() && entry.name !== 'config.json' && !WEIGHT_FILE.test(entry.name)) await copyFile(join(dir, entry.name), join(outDir, entry.name));
   }

@@ -51,6 +51,11 @@ export interface OpAttrs {
    * (nn.Embedding's padding_idx: that row gets none); kernels ignore it.
    */
   gather: { readonly paddingIdx?: number };
+  /**
+   * inputs [table int8 [V, H], tableScale f32 [V], ids int32 [...]] → f32 [..., H]: the rows ids
+   * name, each widened as table[r]·tableScale[r] (an int8 embedding table, engine/quantize.ts).
+   */
+  quantizedGather: Readonly<Record<string, never>>;
   /** inputs [x]; output axis i is input axis perm[i]. */
   permute: { readonly perm: readonly number[] };
   /** inputs [x]; the box [begin, begin + size) on every axis. */
@@ -92,4 +97,5 @@ export const WEIGHT_DTYPE_INPUTS: Partial<Record<OpName, Readonly<Record<number,
   linear: { 1: ['float16'] },
   quantizedLinear: { 1: ['int8'] },
   gather: { 0: ['float16'] },
+  quantizedGather: { 0: ['int8'] },
 };

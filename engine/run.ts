@@ -30,7 +30,7 @@ export function commonBackend(op: string, inputs: readonly Tensor[]): Backend {
 function checkWeightDTypes(op: OpName, inputs: readonly Tensor[]): void {
   inputs.forEach((t, i) => {
     if (isWeightDType(t.dtype) && !WEIGHT_DTYPE_INPUTS[op]?.[i]?.includes(t.dtype)) {
-      throw new OpError(op, `input ${i} is ${t.dtype} ${formatShape(t.shape)}: ${t.dtype} is a weight format, taken only as linear's weight (float16), quantizedLinear's weight (int8) and gather's table (float16)`);
+      throw new OpError(op, `input ${i} is ${t.dtype} ${formatShape(t.shape)}: ${t.dtype} is a weight format, taken only as linear's weight (float16), gather's table (float16), and quantizedLinear's weight and quantizedGather's table (int8)`);
     }
   });
 }

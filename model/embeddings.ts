@@ -7,11 +7,11 @@
 import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
-import { Dropout, LayerNorm, type TrainingMode } from './nn.js';
+import { Dropout, embeddingLookup, LayerNorm, type LinearWeight, type TrainingMode } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 
 export class RobertaEmbeddings {
-  readonly wordEmbeddings: Tensor;
+  readonly wordEmbeddings: LinearWeight; // int8 rows with a scale each under --q8-embeddings (precision.ts)
   readonly positionEmbeddings: Tensor;
   readonly tokenTypeEmbeddings: Tensor;
   readonly layerNorm: LayerNorm;
@@ -20,7 +20,7 @@ export class RobertaEmbeddings {
 
   constructor(params: ParameterStore, config: RobertaConfig, mode: TrainingMode) {
     const h = config.hiddenSize;
-    this.wordEmbeddings = params.get('embeddings.word_embeddings.weight', [config.vocabSize, h]);
+    this.wordEmbeddings = params.embeddingTable('embeddings.word_embeddings', [config.vocabSize, h]);
     this.positionEmbeddings = params.get('embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, h]);
     this.tokenTypeEmbeddings = params.get('embeddings.token_type_embeddings.weight', [config.typeVocabSize, h]);
     this.layerNorm = new LayerNorm(params, 'embeddings.LayerNorm', h, config.layerNormEps);
@@ -39,7 +39,7 @@ export class RobertaEmbeddings {
 
   forward(inputIds: Tensor, tokenTypeIds: Tensor): Tensor {
     // Both tables are nn.Embedding(padding_idx=pad_token_id) in HF: the padding row gets no gradient.
-    const words = ops.gather(this.wordEmbeddings, inputIds, { paddingIdx: this.paddingIdx }); // [batch, seq, hidden]
+    const words = embeddingLookup(this.wordEmbeddings, inputIds, { paddingIdx: this.paddingIdx }); // [batch, seq, hidden]
     const positions = ops.gather(this.positionEmbeddings, this.positionIds(inputIds), { paddingIdx: this.paddingIdx });
     const types = ops.gather(this.tokenTypeEmbeddings, tokenTypeIds);
     // HF sums in this order: (words + types) + positions, then LayerNorm and dropout.

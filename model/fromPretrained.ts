@@ -36,6 +36,8 @@ export interface FromPretrainedOptions {
    * at load from a float checkpoint). Default: what a quantized folder's config.json records, else fp32.
    */
   readonly dtype?: WeightPrecision;
+  /** With dtype q8, the word embeddings (and the masked-LM decoder tied to them) int8 too, a scale per row. */
+  readonly int8Embeddings?: boolean;
   /** Use this config instead of the folder's config.json (HF's `config=`): e.g. a classifier's labels over an MLM checkpoint. */
   readonly config?: RobertaConfig;
   /**
@@ -126,11 +128,12 @@ export async function fromPretrained(source: string, options: FromPretrainedOpti
   const architecture = options.architecture ?? architectureOf(config);
   const { backend, selection } = await resolveBackend(options.backend, log);
   const dtype = chooseWeightPrecision(source, config, backend, options.dtype);
+  if (options.int8Embeddings === true && dtype !== 'q8') throw new ConfigError(`int8 embeddings are part of q8: load with dtype q8, not ${dtype}`);
   const checkpoint = await loadCheckpoint(dir);
   log(`weights: ${checkpoint.format} (${checkpoint.files.join(', ')}), ${checkpoint.tensors.size} tensors`);
   log(`weights dtype: ${dtype}${config.quantization === undefined ? (dtype === 'fp32' ? '' : ', converted at load') : ', as stored'}`);
   const initialize: ParameterInitializer | undefined = options.initializeMissing && initialWeights(config, options.initializeMissing.seed);
-  const params = new ParameterStore(checkpoint.tensors, backend, checkpoint.files.join(', '), dtype, initialize);
+  const params = new ParameterStore(checkpoint.tensors, backend, checkpoint.files.join(', '), dtype, initialize, options.int8Embeddings);
   const model = build(architecture, params, config);
   const unused = params.unusedKeys();
   if (unused.length > 0) log(`unused checkpoint tensors (${unused.length}): ${unused.join(', ')}`);

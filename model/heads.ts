@@ -9,7 +9,7 @@ import * as ops from '../engine/ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { RobertaConfig } from './config.js';
 import { InputError } from './inputs.js';
-import { Dropout, LayerNorm, Linear, type TrainingMode } from './nn.js';
+import { applyLinear, Dropout, LayerNorm, Linear, type LinearWeight, type TrainingMode } from './nn.js';
 import type { ParameterStore } from './parameters.js';
 
 /**
@@ -44,10 +44,10 @@ export class RobertaClassificationHead {
 export class RobertaLMHead {
   readonly dense: Linear;
   readonly layerNorm: LayerNorm;
-  readonly decoderWeight: Tensor; // [vocab, hidden]
+  readonly decoderWeight: LinearWeight; // [vocab, hidden]: the word embeddings (int8 under --q8-embeddings), unless untied
   readonly bias: Tensor; // [vocab]
 
-  constructor(params: ParameterStore, config: RobertaConfig, wordEmbeddings: Tensor) {
+  constructor(params: ParameterStore, config: RobertaConfig, wordEmbeddings: LinearWeight) {
     const h = config.hiddenSize;
     this.dense = new Linear(params, 'lm_head.dense', h, h);
     this.layerNorm = new LayerNorm(params, 'lm_head.layer_norm', h, config.layerNormEps);
@@ -60,7 +60,7 @@ export class RobertaLMHead {
   /** [..., hidden] → logits [..., vocab]: every token of [batch, seq, hidden], or the rows tokensAt picked. */
   forward(hidden: Tensor): Tensor {
     const x = this.layerNorm.forward(this.dense.forward(hidden, 'gelu'));
-    return ops.linear(x, this.decoderWeight, this.bias);
+    return applyLinear(x, this.decoderWeight, this.bias, null);
   }
 }
 

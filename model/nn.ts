@@ -17,8 +17,13 @@ export interface QuantizedWeight {
 export type LinearWeight = Tensor | QuantizedWeight;
 
 /** x · Wᵀ + b through the op that reads this kind of weight. */
-function applyLinear(x: Tensor, weight: LinearWeight, bias: Tensor, activation: UnaryFn | null): Tensor {
+export function applyLinear(x: Tensor, weight: LinearWeight, bias: Tensor, activation: UnaryFn | null): Tensor {
   return weight instanceof Tensor ? ops.linear(x, weight, bias, activation) : ops.quantizedLinear(x, weight.values, weight.scale, bias, activation);
+}
+
+/** The rows of an embedding table that `ids` name, through the op that reads this kind of table. */
+export function embeddingLookup(table: LinearWeight, ids: Tensor, options: ops.GatherOptions = {}): Tensor {
+  return table instanceof Tensor ? ops.gather(table, ids, options) : ops.quantizedGather(table.values, table.scale, ids);
 }
 
 export class Linear {

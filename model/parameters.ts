@@ -12,12 +12,12 @@
 import type { Backend } from '../engine/backend.js';
 import { narrowToHalves } from '../engine/halfFloat.js';
 import { tensor } from '../engine/ops/creation.js';
-import { quantizeWeight, type QuantizedWeight } from '../engine/quantize.js';
+import { quantizeWeight, type QuantizedWeight as QuantizedHost } from '../engine/quantize.js';
 import { sizeOf, type Shape } from '../engine/shape.js';
 import { Tensor } from '../engine/tensor.js';
 import { HostParameters } from './hostParameters.js';
 import type { ParameterInitializer } from './initialize.js';
-import type { LinearWeight } from './nn.js';
+import type { LinearWeight, QuantizedWeight } from './nn.js';
 import { quantizesLinear, storedDType, type WeightPrecision } from './precision.js';
 import type { CheckpointTensor } from './weights/hostTensor.js';
 
@@ -38,6 +38,8 @@ export class ParameterStore {
     readonly precision: WeightPrecision = 'fp32',
     /** Makes what the checkpoint lacks (model/initialize.ts); without it, a missing weight is a MissingWeightError. */
     initialize?: ParameterInitializer,
+    /** Under q8, the word embeddings too as int8 rows with a scale each (precision.ts). */
+    readonly int8Embeddings = false,
   ) {
     this.host = new HostParameters(tensors, source, initialize);
   }
@@ -68,6 +70,22 @@ export class ParameterStore {
   linearWeight(prefixes: readonly string[], shape: Shape): LinearWeight {
     const names = prefixes.map((p) => `${p}.weight`);
     if (!prefixes.every((p) => quantizesLinear(this.precision, p))) return names.length === 1 ? this.get(names[0], shape) : this.stacked(names, shape);
+    return this.int8Weights(prefixes, shape);
+  }
+
+  /**
+   * An embedding table [rows, width] (`embeddings.word_embeddings`): under q8 with int8 embeddings
+   * asked for (or stored so), int8 rows with a scale each, which is also the tied decoder's int8
+   * weight with a scale per output channel; else as `get` gives it.
+   */
+  embeddingTable(prefix: string, shape: Shape): LinearWeight {
+    const int8 = this.precision === 'q8' && (this.int8Embeddings || this.host.has(`${prefix}.weight_scale`));
+    return int8 ? this.int8Weights([prefix], shape) : this.get(`${prefix}.weight`, shape);
+  }
+
+  /** The int8 weights of `prefixes` and their scales, stacked along the first axis. */
+  private int8Weights(prefixes: readonly string[], shape: Shape): QuantizedWeight {
+    const names = prefixes.map((p) => `${p}.weight`);
     const parts = prefixes.map((p) => this.int8Weight(p, shape));
     const key = parts.map((p) => p.key).join('+');
     const stackedShape = [prefixes.length * shape[0], shape[1]];
@@ -77,7 +95,7 @@ export class ParameterStore {
   }
 
   /** A linear layer's int8 weight and scales: as stored in a quantized folder, else quantized from the float weight. */
-  private int8Weight(prefix: string, shape: Shape): { key: string; weight: QuantizedWeight } {
+  private int8Weight(prefix: string, shape: Shape): { key: string; weight: QuantizedHost } {
     const scaleName = `${prefix}.weight_scale`;
     if (this.host.has(scaleName)) {
       const { key, tensor: values } = this.host.lookup(`${prefix}.weight`, shape, 'int32');

@@ -6,7 +6,9 @@
 //   q8    every linear layer of the encoder, the pooler and the heads' hidden dense layers int8 per
 //         output channel with float32 scales (engine/quantize.ts); embeddings, LayerNorm, the
 //         (tied) masked-LM decoder and a task's output projection stay float32, as transformers.js'
-//         q8 models keep the logits' last matrix product in float.
+//         q8 models keep the logits' last matrix product in float. With int8 embeddings asked for,
+//         the word embeddings are int8 rows with a scale each, which is the tied decoder's int8
+//         weight with a scale per output channel (quantizedGather and quantizedLinear read it).
 //
 // The choice lives here and in the ParameterStore that applies it: model modules ask for "a
 // linear weight" and get whatever this says, so no module branches on precision.
@@ -39,8 +41,9 @@ export function storedDType(precision: WeightPrecision, shape: readonly number[]
 }
 
 /** What config.json's `quantization` records for a folder written by `roberta quantize`. */
-export function quantizationRecord(precision: QuantizedPrecision): Record<string, string> {
+export function quantizationRecord(precision: QuantizedPrecision, int8Embeddings = false): Record<string, string> {
+  const embeddings: Record<string, string> = int8Embeddings ? { embeddings: 'int8 per row, symmetric (the tied decoder too)' } : {};
   return precision === 'q8'
-    ? { dtype: 'q8', weights: 'int8 per output channel, symmetric', activations: 'int8 per token, dynamic, symmetric' }
+    ? { dtype: 'q8', weights: 'int8 per output channel, symmetric', activations: 'int8 per token, dynamic, symmetric', ...embeddings }
     : { dtype: 'fp16', weights: 'float16 matrices (linear weights, embeddings); float32 biases and LayerNorm', activations: 'float32' };
 }

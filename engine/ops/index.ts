@@ -6,7 +6,7 @@ export { attention, qkvAttention } from './attention.js';
 export { copyTo, scalar, tensor, zeros } from './creation.js';
 export { dropout } from './dropout.js';
 export { add, cast, div, equal, gelu, geluNew, mul, notEqual, relu, scale, sigmoid, sub, tanh, unary, unaryBackward } from './elementwise.js';
-export { concat, cumsum, gather, scatterAdd, select, slice, type GatherOptions } from './indexing.js';
+export { concat, cumsum, gather, quantizedGather, scatterAdd, select, slice, type GatherOptions } from './indexing.js';
 export { permute, reshape, transpose } from './layout.js';
 export { linear, matmul, quantizedLinear, type MatmulOptions } from './linalg.js';
 export { layerNorm, layerNormBackward, logSoftmax, softmax, softmaxBackward } from './normalization.js';

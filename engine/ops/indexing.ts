@@ -27,19 +27,42 @@ export function gather(table: Tensor, ids: Tensor, options: GatherOptions = {}):
   expectRank(op, 'table', table, 2);
   expectDType(op, 'table', table, 'float32', 'int32', 'float16');
   expectDType(op, 'ids', ids, 'int32');
-  const rows = table.shape[0];
-  const read = ids.backend.readSync;
-  if (read) {
-    const values = read.call(ids.backend, ids.info().storage, 'int32', ids.size);
-    for (let i = 0; i < values.length; i++) {
-      if (values[i] < 0 || values[i] >= rows) {
-        throw new OpError(op, `id ${values[i]} at flat index ${i} is out of range for a table of ${rows} rows (ids must be in [0, ${rows - 1}])`);
-      }
-    }
-  }
+  checkIds(op, ids, table.shape[0]);
   const attrs = options.paddingIdx === undefined ? {} : { paddingIdx: options.paddingIdx };
   const dtype = table.dtype === 'float16' ? 'float32' : table.dtype;
   return runOp(op, [table, ids], attrs, [outputSpec([...ids.shape, table.shape[1]], dtype)])[0];
+}
+
+/** Refuses ids outside [0, rows) wherever the backend can read them synchronously. */
+function checkIds(op: string, ids: Tensor, rows: number): void {
+  const read = ids.backend.readSync;
+  if (!read) return;
+  const values = read.call(ids.backend, ids.info().storage, 'int32', ids.size);
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < 0 || values[i] >= rows) {
+      throw new OpError(op, `id ${values[i]} at flat index ${i} is out of range for a table of ${rows} rows (ids must be in [0, ${rows - 1}])`);
+    }
+  }
+}
+
+/**
+ * gather from an int8 table [V, H] with a float32 scale per row [V] (engine/quantize.ts): float32
+ * rows table[id]·tableScale[id] → [..., H]. No gradient: a quantized table is for inference.
+ */
+export function quantizedGather(table: Tensor, tableScale: Tensor, ids: Tensor): Tensor {
+  const op = 'quantizedGather';
+  expectTensor(op, 'table', table);
+  expectTensor(op, 'tableScale', tableScale);
+  expectTensor(op, 'ids', ids);
+  expectRank(op, 'table', table, 2);
+  expectDType(op, 'table', table, 'int8');
+  expectDType(op, 'tableScale', tableScale, 'float32');
+  expectDType(op, 'ids', ids, 'int32');
+  if (tableScale.rank !== 1 || tableScale.shape[0] !== table.shape[0]) {
+    throw new OpError(op, `tableScale must be [${table.shape[0]}], one scale per row of table ${formatShape(table.shape)}, got ${formatShape(tableScale.shape)}`);
+  }
+  checkIds(op, ids, table.shape[0]);
+  return runOp(op, [table, tableScale, ids], {}, [outputSpec([...ids.shape, table.shape[1]], 'float32')])[0];
 }
 
 /**

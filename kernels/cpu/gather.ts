@@ -17,6 +17,20 @@ export const gather: CpuKernel<'gather'> = (backend, [table, ids], _attrs, [out]
   return [Y];
 };
 
+/** Rows of an int8 table, each value times its row's scale (in float32, as engine/quantize.ts dequantizes). */
+export const quantizedGather: CpuKernel<'quantizedGather'> = (backend, [table, tableScale, ids], _attrs, [out]) => {
+  const width = table.shape[1];
+  const T = table.storage;
+  const S = tableScale.storage;
+  const I = ids.storage;
+  const Y = backend.allocate('float32', out.size);
+  for (let i = 0; i < ids.size; i++) {
+    const row = I[i]!;
+    for (let j = 0; j < width; j++) Y[i * width + j] = T[row * width + j]! * S[row]!;
+  }
+  return [Y];
+};
+
 /**
  * The gradient of an embedding lookup: row r of the table receives the sum of the output rows
  * whose id was r (float64). The padding row gets none, as in nn.Embedding(padding_idx=…).

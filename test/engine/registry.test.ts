@@ -7,7 +7,7 @@ import { DeviceDouble } from './deviceDouble.js';
 describe('kernel registry', () => {
   it('has a CPU kernel for every op of the kernel contract', () => {
     expect(registeredOps('cpu').sort()).toEqual(
-      ['argmax', 'attention', 'binary', 'cast', 'concat', 'cumsum', 'gather', 'layerNorm', 'linear', 'matmul', 'permute', 'qkvAttention', 'quantizedLinear', 'scale', 'slice', 'softmax', 'topk', 'unary', 'sumTo', 'logSoftmax', 'unaryBackward', 'softmaxBackward', 'layerNormBackward', 'scatterAdd'].sort(),
+      ['argmax', 'attention', 'binary', 'cast', 'concat', 'cumsum', 'gather', 'layerNorm', 'linear', 'matmul', 'permute', 'qkvAttention', 'quantizedGather', 'quantizedLinear', 'scale', 'slice', 'softmax', 'topk', 'unary', 'sumTo', 'logSoftmax', 'unaryBackward', 'softmaxBackward', 'layerNormBackward', 'scatterAdd'].sort(),
     );
   });
 

@@ -368,6 +368,20 @@ const gatherCases: ParityCase[] = [
   { ...gatherCase('float16 [30,768] by ids [1,9]', (r) => [{ data: narrowToHalves(r.floats(30 * 768)), shape: [30, 768] }, ints(r, [1, 9], 0, 29)]), weightDType: 'float16' },
 ];
 
+/** int8 embedding tables with a scale per row: the rows widened exactly as the CPU widens them. */
+const quantizedGatherCase = (rows: number, width: number, idShape: Shape): ParityCase => ({
+  name: `quantizedGather int8 [${rows},${width}] by ids ${fmt(idShape)}`,
+  op: 'quantizedGather',
+  weightDType: 'int8',
+  inputs: (r) => {
+    const q = quantizeWeight(r.floats(rows * width), rows, width);
+    return [{ data: q.values, shape: [rows, width] }, { data: q.scales, shape: [rows] }, ints(r, idShape, 0, rows - 1)];
+  },
+  run: ([table, scale, ids]) => ops.quantizedGather(table, scale, ids),
+});
+
+const quantizedGatherCases: ParityCase[] = [quantizedGatherCase(50, 17, [2, 7]), quantizedGatherCase(30, 768, [1, 9]), quantizedGatherCase(1, 1, [3])];
+
 function permuteCase(shape: Shape, perm: readonly number[], dtype: DType = 'float32'): ParityCase {
   return {
     name: `permute ${dtype === 'int32' ? 'int32 ' : ''}${fmt(shape)} by [${perm}]`,
@@ -570,6 +584,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
   ...qkvAttentionCases,
   ...layerNormCases,
   ...gatherCases,
+  ...quantizedGatherCases,
   ...permuteCases,
   ...sliceCases,
   ...concatCases,

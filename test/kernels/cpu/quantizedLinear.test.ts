@@ -177,6 +177,25 @@ describe('float16 weights (cpu reference)', () => {
   });
 });
 
+describe('quantizedGather (cpu reference)', () => {
+  it('gives each named row of an int8 table times its scale, in float32', async () => {
+    const random = new Random(seedFrom('quantizedGather'));
+    const [rows, width] = [9, 13];
+    const q = quantizeWeight(random.floats(rows * width, -2, 2), rows, width);
+    const ids = [4, 0, 8, 4, 2, 2];
+    const y = ops.quantizedGather(ops.tensor(q.values.slice(), [rows, width]), ops.tensor(q.scales.slice()), ops.tensor(ids, [2, 3], 'int32'));
+    expect(y.shape).toEqual([2, 3, width]);
+    const want = ids.flatMap((r) => Array.from({ length: width }, (_, j) => toF32(q.values[r * width + j] * q.scales[r])));
+    expect(compareValues(want, await valuesOf(y), EXACT)).toBeNull();
+    expect(() => ops.quantizedGather(ops.tensor(q.values.slice(), [rows, width]), ops.tensor(q.scales.slice()), ops.tensor([9], [1], 'int32'))).toThrow(
+      'quantizedGather: id 9 at flat index 0 is out of range for a table of 9 rows (ids must be in [0, 8])',
+    );
+    expect(() => ops.quantizedGather(ops.tensor(q.values.slice(), [rows, width]), ops.tensor([1]), ops.tensor([0], [1], 'int32'))).toThrow(
+      'quantizedGather: tableScale must be [9], one scale per row of table [9,13], got [1]',
+    );
+  });
+});
+
 describe('int8 and float16 tensors', () => {
   it('hold 1 and 2 bytes per element and read back as Int8Array and Uint16Array', async () => {
     const backend = getBackend();

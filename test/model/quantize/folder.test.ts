@@ -20,11 +20,11 @@ import { finalOutputs } from './measure.js';
 const written = new Map<string, string>();
 
 /** The fixture quantized once per (model, dtype) into a temp folder. */
-async function quantizedFolder(name: (typeof FIXTURE_MODELS)[number], dtype: 'q8' | 'fp16'): Promise<string> {
-  const key = `${name}-${dtype}`;
+async function quantizedFolder(name: (typeof FIXTURE_MODELS)[number], dtype: 'q8' | 'fp16', int8Embeddings = false): Promise<string> {
+  const key = `${name}-${dtype}${int8Embeddings ? '-embeddings' : ''}`;
   if (!written.has(key)) {
     const dir = makeTempDir(`quantized-${key}`);
-    await writeQuantizedModel(fixtureDir(name), dir, dtype);
+    await writeQuantizedModel(fixtureDir(name), dir, dtype, { int8Embeddings });
     written.set(key, dir);
   }
   return written.get(key)!;
@@ -39,10 +39,29 @@ function storedTypes(dir: string): Map<string, { dtype: string; shape: readonly 
 describe.each(['q8', 'fp16'] as const)('a %s folder', (dtype) => {
   it.each(FIXTURE_MODELS)('%s: reloads to exactly the outputs of converting at load', async (name) => {
     const dir = await quantizedFolder(name, dtype);
-    const reloaded = await finalOutputs(name, undefined, dir); // the folder's own dtype, from config.json
-    const atLoad = await finalOutputs(name, dtype);
+    const reloaded = await finalOutputs(name, {}, dir); // the folder's own dtype, from config.json
+    const atLoad = await finalOutputs(name, { dtype });
     expect([...reloaded.keys()]).toEqual([...atLoad.keys()]);
     for (const [key, { data }] of reloaded) expect({ key, same: Buffer.from(data.buffer).equals(Buffer.from(atLoad.get(key)!.data.buffer)) }).toEqual({ key, same: true });
+  });
+});
+
+describe('a q8 folder with int8 embeddings', () => {
+  it.each(['tiny-mlm', 'tiny-cls'] as const)('%s: stores the word embeddings I8 with a scale per row, and reloads to the same outputs', async (name) => {
+    const dir = await quantizedFolder(name, 'q8', true);
+    const prefix = 'roberta.embeddings'; // both are task models: the encoder sits under roberta.
+    const types = storedTypes(dir);
+    expect(types.get(`${prefix}.word_embeddings.weight`)).toEqual({ dtype: 'I8', shape: [1000, 32] });
+    expect(types.get(`${prefix}.word_embeddings.weight_scale`)).toEqual({ dtype: 'F32', shape: [1000] });
+    expect(types.get(`${prefix}.position_embeddings.weight`)?.dtype).toBe('F32');
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).quantization.embeddings).toBe('int8 per row, symmetric (the tied decoder too)');
+    const reloaded = await finalOutputs(name, {}, dir);
+    const atLoad = await finalOutputs(name, { dtype: 'q8', int8Embeddings: true });
+    for (const [key, { data }] of reloaded) expect({ key, same: Buffer.from(data.buffer).equals(Buffer.from(atLoad.get(key)!.data.buffer)) }).toEqual({ key, same: true });
+  });
+
+  it('int8 embeddings without q8 are refused in one line', async () => {
+    await expect(fromPretrained(fixtureDir('tiny'), { dtype: 'fp16', int8Embeddings: true })).rejects.toThrow('int8 embeddings are part of q8: load with dtype q8, not fp16');
   });
 });
 

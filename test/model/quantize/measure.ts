@@ -1,8 +1,7 @@
 // How far a model loaded in another precision lands from Hugging Face's float32 outputs on the
 // fixture models: max |Δ| per output, and how often the largest logit is the same one.
 
-import { fromPretrained } from '../../../model/fromPretrained.js';
-import type { WeightPrecision } from '../../../model/precision.js';
+import { fromPretrained, type FromPretrainedOptions } from '../../../model/fromPretrained.js';
 import { disposeOutput, namedOutputs } from '../../../model/roberta.js';
 import { fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff, type FixtureModel } from '../fixtureModels.js';
 
@@ -27,9 +26,12 @@ export function argmaxRows(values: ArrayLike<number>, width: number): number[] {
   return out;
 }
 
-/** Every final output of fixture `name` loaded from `dir` (default: the fixture's own folder) as `dtype`, by HF's names. */
-export async function finalOutputs(name: FixtureModel, dtype: WeightPrecision | undefined, dir = fixtureDir(name)): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
-  const model = await fromPretrained(dir, { backend: 'cpu', dtype });
+/** The precision options of fromPretrained. */
+export type PrecisionOptions = Pick<FromPretrainedOptions, 'dtype' | 'int8Embeddings'>;
+
+/** Every final output of fixture `name` loaded from `dir` (default: the fixture's own folder) with `precision`, by HF's names. */
+export async function finalOutputs(name: FixtureModel, precision: PrecisionOptions, dir = fixtureDir(name)): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
+  const model = await fromPretrained(dir, { backend: 'cpu', ...precision });
   const inputs = fixtureInputs(name);
   const out = model.forward({ inputIds: inputs.input_ids, attentionMask: inputs.attention_mask });
   const result = new Map<string, { shape: readonly number[]; data: Float32Array }>();
@@ -39,9 +41,9 @@ export async function finalOutputs(name: FixtureModel, dtype: WeightPrecision | 
   return result;
 }
 
-export async function deviationFromHuggingFace(name: FixtureModel, dtype: WeightPrecision): Promise<Deviation> {
+export async function deviationFromHuggingFace(name: FixtureModel, precision: PrecisionOptions): Promise<Deviation> {
   const expected = fixtureExpected(name);
-  const ours = await finalOutputs(name, dtype);
+  const ours = await finalOutputs(name, precision);
   const maxAbs: Record<string, number> = {};
   let agree = 0;
   let rows = 0;
