@@ -11,7 +11,7 @@ export { loadMaskedLmData, EVAL_MASKING_SEED, type MaskedLmDataOptions } from '.
 export { lossAndBackward } from './gradients.js';
 export { train } from './loop.js';
 export { modelLoss } from './modelLoss.js';
-export { checkpointDir, readResumePoint, saveTrainingCheckpoint } from './trainer/checkpointFolder.js';
+export { checkpointDir, saveTrainingCheckpoint } from './trainer/checkpointFolder.js';
 export { evaluateLoss } from './trainer/evaluate.js';
 export { runTraining, type ResumePoint, type ScheduleOptions, type StepReport, type TrainerEvents, type TrainOptions, type TrainResult } from './trainer/loop.js';
 export { lossCurveSvg } from './trainer/lossCurve.js';

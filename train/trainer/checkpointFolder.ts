@@ -9,9 +9,8 @@ import type { AnyRobertaModel } from '../../model/roberta.js';
 import type { AdamWState } from '../adamw.js';
 import { saveCheckpoint, type ModelFolderSource } from '../checkpoint.js';
 import type { NamedParameter } from '../parameters.js';
-import { readOptimizerState, writeOptimizerState } from './optimizerFile.js';
-import type { ResumePoint } from './loop.js';
-import { readTrainerState, writeTrainerState, type TrainerState } from './trainerState.js';
+import { writeOptimizerState } from './optimizerFile.js';
+import { writeTrainerState, type TrainerState } from './trainerState.js';
 
 export function checkpointDir(outDir: string, step: number): string {
   return join(outDir, `checkpoint-${step}`);
@@ -28,10 +27,4 @@ export async function saveTrainingCheckpoint(
   await saveCheckpoint(model, source, dir);
   await writeOptimizerState(dir, parameters, optimizer);
   await writeTrainerState(dir, state);
-}
-
-/** The trainer and optimizer state of checkpoint folder `dir`, for a model already loaded from it. */
-export async function readResumePoint(dir: string, parameters: readonly NamedParameter[]): Promise<ResumePoint> {
-  const state = await readTrainerState(dir);
-  return { state, optimizer: await readOptimizerState(dir, parameters) };
 }

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import type { AnyRobertaModel } from '../../model/roberta.js';
 import { saveCheckpoint, type ModelFolderSource } from '../checkpoint.js';
 import { namedParameters } from '../parameters.js';
-import { checkpointDir, readResumePoint, saveTrainingCheckpoint } from './checkpointFolder.js';
+import { checkpointDir, saveTrainingCheckpoint } from './checkpointFolder.js';
 import { runTraining, type ResumePoint, type ScheduleOptions, type StepReport, type TrainOptions } from './loop.js';
 import { lossCurveSvg } from './lossCurve.js';
+import { readOptimizerState } from './optimizerFile.js';
 import { TrainingProgress, type TerminalStream } from './progress.js';
 import type { TrainingTask } from './task.js';
-import { checkSameHyperparameters, initialTrainerState, TrainerStateError, writeTrainerState, type Hyperparameters, type LogEntry } from './trainerState.js';
+import { checkSameHyperparameters, initialTrainerState, readTrainerState, TrainerStateError, writeTrainerState, type Hyperparameters, type LogEntry } from './trainerState.js';
 
 export const LOSS_CURVE_FILE = 'loss_curve.svg';
 
@@ -60,12 +61,12 @@ function evalLine({ step, ...metrics }: LogEntry): string {
 
 async function resumePoint(run: TrainingRun): Promise<ResumePoint | undefined> {
   if (run.resumeDir === undefined) return undefined;
-  const point = await readResumePoint(run.resumeDir, namedParameters(run.model));
-  checkSameHyperparameters(point.state.hyperparameters, run.hyperparameters, run.resumeDir);
-  if (point.state.globalStep >= run.options.steps) {
-    throw new TrainerStateError(`${run.resumeDir} is already ${point.state.globalStep} steps into a run of ${run.options.steps}: nothing to resume`);
+  const state = await readTrainerState(run.resumeDir);
+  checkSameHyperparameters(state.hyperparameters, run.hyperparameters, run.resumeDir);
+  if (state.globalStep >= run.options.steps) {
+    throw new TrainerStateError(`${run.resumeDir} is already ${state.globalStep} steps into a run of ${run.options.steps}: nothing to resume`);
   }
-  return point;
+  return { state, optimizer: await readOptimizerState(run.resumeDir, namedParameters(run.model)) };
 }
 
 export async function runToFolder(run: TrainingRun, output: RunOutput): Promise<FinalReport> {
