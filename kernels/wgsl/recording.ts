@@ -115,7 +115,7 @@ export class WebGpuRecording {
     this.inputs = inputs.map((data, i) => {
       const upload = log.uploads[i];
       if (!upload || upload.byteOffset !== 0 || !sameBytes(upload.data, data)) {
-        throw new RecordingError(`webgpu: recording: input ${i} (${data.byteLength} bytes) is not what the recorded work uploaded ${upload ? `${i === 0 ? 'first' : `in upload ${i}`}` : 'at all'}: inputs must be its first uploads, in order`);
+        throw new RecordingError(`webgpu: recording: input ${i} (${data.byteLength} bytes) is not what upload ${i} of the recorded work wrote: its inputs must be its first uploads, in order`);
       }
       return { buffer: upload.buffer, bytes: data.byteLength };
     });

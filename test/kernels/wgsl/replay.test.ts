@@ -5,7 +5,8 @@
 
 import '../../../index.js';
 import '../../../kernels/wgsl/register.js';
-import { RecordingUnsupportedError } from '../../../engine/recording.js';
+import { ops, tidy } from '../../../engine/index.js';
+import { Recording, RecordingUnsupportedError } from '../../../engine/recording.js';
 import type { Tensor } from '../../../engine/tensor.js';
 import { CpuBackend } from '../../../kernels/cpu/backend.js';
 import type { WebGpuBackend } from '../../../kernels/wgsl/backend.js';
@@ -132,6 +133,14 @@ describe('ForwardReplay on webgpu', () => {
     const onCpu = await fromPretrained(fixtureDir('tiny'), { backend: cpu });
     expect(() => new ForwardReplay(onCpu)).toThrow(RecordingUnsupportedError);
     onCpu.dispose();
+  });
+
+  it('names recorded work whose inputs are not its first uploads, and keeps nothing of it', async () => {
+    const before = gpu.memory();
+    const run = () => tidy(() => [ops.add(ops.tensor(Int32Array.of(1, 2), [2], 'int32', gpu), 1)]);
+    expect(() => Recording.record(gpu, [Int32Array.of(7, 7)], run)).toThrow(/input 0 \(8 bytes\) is not what upload 0 of the recorded work wrote/);
+    await gpu.flush();
+    expect(gpu.memory()).toMatchObject({ buffers: before.buffers, recordedBytes: 0 });
   });
 
   it('refuses to read inside a recording', async () => {
