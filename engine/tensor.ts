@@ -4,6 +4,7 @@
 
 import type { Backend, TensorInfo } from './backend.js';
 import { dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import { halfBitsToFloat } from './halfFloat.js';
 import { setTensorCheck, track } from './scope.js';
 import type { TapeEdge } from './tape.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
@@ -152,7 +153,8 @@ function header(t: Tensor): string {
 const MAX_SHOWN = 6;
 
 function formatValue(v: number, dtype: DType): string {
-  return dtype === 'int32' ? String(v) : Number(v.toPrecision(6)).toString();
+  if (dtype === 'int32' || dtype === 'int8') return String(v);
+  return Number((dtype === 'float16' ? halfBitsToFloat(v) : v).toPrecision(6)).toString();
 }
 
 /** Nested brackets like NumPy, eliding the middle of long axes. */

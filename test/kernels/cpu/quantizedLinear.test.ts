@@ -206,6 +206,8 @@ describe('int8 and float16 tensors', () => {
     expect(await a.data()).toEqual(Int8Array.from([-128, 0, 127]));
     expect(await h.data()).toEqual(Uint16Array.from([0x3800, 0xbc00, 0x4200]));
     expect(() => ops.tensor([128], [1], 'int8')).toThrow('tensor: 128 is not an int8 value');
+    expect(h.toString()).toBe('Tensor [3] float16 on cpu\n[0.5, -1, 3]'); // values, not bit patterns
+    expect(a.toString()).toBe('Tensor [1,3] int8 on cpu\n[[-128, 0, 127]]');
     a.dispose();
     h.dispose();
   });
