@@ -11,12 +11,14 @@ import { folderSource, saveCheckpoint } from '../train/checkpoint.js';
 import { train } from '../train/loop.js';
 import { stepLine } from '../train/trainer/trainingRun.js';
 import { assertCanTrain } from '../train/trainingOps.js';
+import { CLASSIFICATION_DATA_FORMAT } from '../train/classification/examples.js';
 import { TEXT_DATA_FORMAT } from '../train/data/documents.js';
 import { flagIsSet, optionalString, requireString } from './args.js';
 import { UsageError, type CliCommand, type CommandIO, type ParsedArgs } from './command.js';
 import { BACKEND_FLAG, backendPreference, COMMON_FLAGS, REVISION_FLAG, verboseLog } from './common.js';
 import { batchFromJson } from './grad.js';
 import { resolveModel } from './resolveModel.js';
+import { runClassificationTask } from './trainClassifier.js';
 import { runMaskedLmTask } from './trainMaskedLm.js';
 import { TORCH_ADAM, trainOptions } from './trainOptions.js';
 
@@ -64,22 +66,28 @@ export const trainCommand: CliCommand = {
   usage: [
     'train --task mlm (--config C.json --tokenizer TOKDIR | --model DIR) --data train.txt [--eval-data eval.txt] --steps N --batch-size B --seq-len S ' +
       '--lr LR [--warmup-steps W] [--weight-decay WD] [--max-grad-norm G] [--grad-accum K] [--eval-every E] [--save-every V] [--resume OUT/checkpoint-k] [--seed 0] --out OUT [--json] [--backend B]',
+    'train --task classification (--model DIR | --config C.json --tokenizer TOKDIR) --data train.jsonl|csv [--eval-data eval.jsonl|csv] [--epochs 3] [--early-stopping-patience P] ' +
+      '[--max-length L] [--batch-size 8] --lr LR [--warmup-steps W] [--weight-decay WD] [--grad-accum K] [--seed 0] --out OUT [--json] [--backend B]',
     'train [--task batches] --model DIR --batches batches.jsonl --steps N --lr LR [--weight-decay 0.0] [--warmup-steps 0] [--max-grad-norm 1.0] ' +
       '[--adam-beta1 0.9 --adam-beta2 0.999 --adam-eps 1e-8] [--grad-accum 1] [--no-dropout] [--seed 0] --out OUT [--backend B] [--json]',
   ],
   examples: [
     'roberta train --task mlm --config tiny.json --tokenizer ./roberta-base --data train.txt --eval-data eval.txt --steps 1000 --batch-size 16 --seq-len 128 --lr 5e-4 --warmup-steps 60 --weight-decay 0.01 --eval-every 100 --save-every 500 --out ./pretrained --json',
+    'roberta train --task classification --model ./pretrained --data train.jsonl --eval-data eval.jsonl --epochs 3 --batch-size 16 --lr 2e-5 --warmup-steps 50 --weight-decay 0.01 --early-stopping-patience 2 --out ./classifier --json',
     'roberta train --model ./tiny-cls --batches batches.jsonl --steps 100 --lr 2e-5 --weight-decay 0.01 --warmup-steps 10 --out ./tuned --json',
   ],
   flags: {
     task: { type: 'string', description: 'mlm (pretraining on text) | classification | batches (fixed batches; the default with --batches)' },
     model: { type: 'string', description: 'model directory or Hugging Face id to start from' },
-    config: { type: 'string', description: "--task mlm: a config.json to build a new model from, initialised as Hugging Face's _init_weights does (seeded by --seed)" },
+    config: { type: 'string', description: "--task mlm, classification: a config.json to build a new model from, initialised as Hugging Face's _init_weights does (seeded by --seed)" },
     tokenizer: { type: 'string', description: "folder of the tokenizer files (default: the model's own); copied into every folder written" },
-    data: { type: 'string', description: `--task mlm: the training text, ${TEXT_DATA_FORMAT}` },
-    'eval-data': { type: 'string', description: '--task mlm: held-out text, same format; MLM loss and perplexity with fixed masks' },
+    data: { type: 'string', description: `--task mlm: the training text, ${TEXT_DATA_FORMAT}. --task classification: ${CLASSIFICATION_DATA_FORMAT}` },
+    'eval-data': { type: 'string', description: '--task mlm: held-out text, same format; MLM loss and perplexity with fixed masks. --task classification: labelled examples, same format; loss, accuracy and macro-F1' },
     'cache-dir': { type: 'string', description: '--task mlm: where the tokenized text is cached (default: OUT/token-cache)' },
     'batch-size': { type: 'number', description: 'sequences per micro-batch', default: 8 },
+    epochs: { type: 'number', description: '--task classification: passes over the data, an evaluation after each (--steps, when given, overrides it)', default: 3 },
+    'max-length': { type: 'number', description: "--task classification: cut each input to this many tokens, <s> and </s> included (default: the model's limit)" },
+    'early-stopping-patience': { type: 'number', description: '--task classification: stop after this many evaluations without a lower eval loss, and keep the best model' },
     'seq-len': { type: 'number', description: "--task mlm: tokens per sequence, <s> and </s> included (default: the model's max_position_embeddings − 2)" },
     batches: { type: 'string', description: '--task batches: JSONL file, one batch per line as for `roberta grad --inputs`; step i uses line i (cycling)' },
     steps: { type: 'number', description: 'optimizer steps' },
@@ -91,7 +99,7 @@ export const trainCommand: CliCommand = {
     'adam-beta2': { type: 'number', description: 'AdamW β2 (default 0.98 for --task mlm, as in the RoBERTa paper; 0.999 otherwise)' },
     'adam-eps': { type: 'number', description: 'AdamW ε, added after the square root (default 1e-6 for --task mlm; 1e-8 otherwise)' },
     'grad-accum': { type: 'number', description: 'micro-batches per optimizer step, their gradients averaged', default: 1 },
-    'eval-every': { type: 'number', description: 'evaluate after every this many steps (and after the last); 0: only after the last', default: 0 },
+    'eval-every': { type: 'number', description: 'evaluate after every this many steps (and after the last); 0: only after the last (default: 0; one epoch for --task classification)' },
     'save-every': { type: 'number', description: 'write OUT/checkpoint-<step> (model folder + optimizer and trainer state) every this many steps; 0: never', default: 0 },
     resume: { type: 'string', description: 'continue the run saved in this checkpoint folder (give the same flags): the result is as if it had not stopped' },
     'no-dropout': { type: 'boolean', description: "train without dropout (else the config's hidden, attention and classifier dropout)" },
@@ -109,7 +117,7 @@ export const trainCommand: CliCommand = {
       case 'mlm':
         return runMaskedLmTask(args, io);
       case 'classification':
-        throw new UsageError('--task classification is not wired yet');
+        return runClassificationTask(args, io);
     }
   },
 };

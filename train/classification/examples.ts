@@ -9,6 +9,11 @@ import { csvRecords } from './csvExamples.js';
 import { jsonlRecords } from './jsonlExamples.js';
 import { FIELDS_HELP, type RawRecord } from './records.js';
 
+/** The data files, as `roberta train --help` describes them. */
+export const CLASSIFICATION_DATA_FORMAT =
+  '.jsonl (one object per line: {"text": …, "label": …}, or "text_a"/"text_b" for pairs) or .csv with a header (columns text,label or text_a,text_b,label); ' +
+  'labels are class names (numbered in sorted order) or integer class ids';
+
 export interface LabelledExample {
   readonly text: string;
   /** The second text of a pair (`text_b`). */

@@ -1,7 +1,8 @@
 // The training loop of Hugging Face's Trainer, over any task: per optimizer step, clear the
 // gradients, accumulate them over `gradAccum` micro-batches (each loss scaled by 1/gradAccum),
 // clip their global norm, step AdamW at the scheduled learning rate; evaluate every `evalEvery`
-// steps and at the end; hand the state to `save` every `saveEvery` steps.
+// steps and at the end; hand the state to `save` every `saveEvery` steps; stop after an evaluation
+// when the task's stopping rule says so.
 //
 // Everything a step computes is a function of the step's number — its micro-batches (the task's
 // data is indexed by the run's micro-batch count), its dropout masks (stepRandom.ts), its learning
@@ -113,6 +114,7 @@ export async function runTraining(
     clock = now;
     return seconds;
   };
+  let stepsDone = state.globalStep;
   const snapshot = (globalStep: number): TrainerState => ({ ...state, globalStep, tokens, seconds: elapsed(), logHistory: [...history] });
   model.train(options.dropout);
   try {
@@ -139,11 +141,13 @@ export async function runTraining(
       events.onStep?.(report, { tokens, seconds: elapsed() });
 
       const done = step + 1;
+      stepsDone = done;
       if (task.evaluate !== undefined && ((evalEvery > 0 && done % evalEvery === 0) || done === steps)) {
         lastEval = await evaluateWithoutTape(model, task, parameters, options.dropout);
         const entry = evalReport(step, lastEval);
         history.push(entry);
         events.onEval?.(entry);
+        if (await task.stopping?.afterEvaluation(model, lastEval, step)) break;
       }
       if (events.save !== undefined && saveEvery > 0 && done % saveEvery === 0) {
         await events.save(snapshot(done), optimizer.exportState(), parameters);
@@ -157,5 +161,5 @@ export async function runTraining(
       tensor.requiresGrad = false;
     }
   }
-  return { state: snapshot(Math.max(steps, state.globalStep)), lastEval, optimizer: optimizer.exportState(), parameters };
+  return { state: snapshot(stepsDone), lastEval, optimizer: optimizer.exportState(), parameters };
 }

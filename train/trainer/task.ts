@@ -29,12 +29,25 @@ export interface EvalMetrics {
 /** The loss a training step differentiates: a scalar tensor on the model's backend. */
 export type LossFunction = (model: AnyRobertaModel, batch: Batch) => Tensor;
 
+/**
+ * Early stopping with the best model kept (HF's EarlyStoppingCallback with load_best_model_at_end):
+ * consulted after each evaluation, and once more before the final folder is written.
+ */
+export interface StoppingRule {
+  /** After the evaluation following step `step` (counted from 0): true ends training there. */
+  afterEvaluation(model: AnyRobertaModel, metrics: EvalMetrics, step: number): Promise<boolean>;
+  /** Puts the weights the final folder should hold into the model (the best evaluation's); returns that evaluation's metrics. */
+  finalWeights(model: AnyRobertaModel): EvalMetrics | undefined;
+}
+
 export interface TrainingTask {
   readonly data: TrainingData;
   /** Default: the model's own loss given labels (modelLoss, as HF's `model(**batch).loss`). */
   readonly loss?: LossFunction;
   /** Runs in evaluation mode (no dropout); the trainer restores training mode after it. */
   readonly evaluate?: (model: AnyRobertaModel) => Promise<EvalMetrics>;
+  /** Stops early on the evaluations (needs `evaluate`); default: train every step. */
+  readonly stopping?: StoppingRule;
 }
 
 export function taskLoss(task: TrainingTask): LossFunction {

@@ -42,7 +42,7 @@ export interface RunOutput {
   readonly quiet?: boolean;
 }
 
-/** The summary line of a run: the last evaluation's loss (null without eval data), steps done, tokens fed, seconds spent, across resumes. */
+/** The summary line of a run: the last evaluation's loss (the best's, with early stopping; null without eval data), steps done, tokens fed, seconds spent, across resumes. */
 export interface FinalReport {
   readonly final: true;
   readonly eval_loss: number | null;
@@ -100,13 +100,15 @@ export async function runToFolder(run: TrainingRun, output: RunOutput): Promise<
   } finally {
     progress?.stop();
   }
+  // With early stopping, the folder holds the best evaluation's weights, and the summary its loss.
+  const kept = run.task.stopping?.finalWeights(model) ?? result.lastEval;
   await mkdir(outDir, { recursive: true });
   await saveCheckpoint(model, source, outDir);
   await writeTrainerState(outDir, result.state);
   await writeFile(join(outDir, LOSS_CURVE_FILE), lossCurveSvg(result.state.logHistory, `${model.architecture}: loss against step`));
   const final: FinalReport = {
     final: true,
-    eval_loss: result.lastEval?.loss ?? null,
+    eval_loss: kept?.loss ?? null,
     steps: result.state.globalStep,
     tokens: result.state.tokens,
     seconds: result.state.seconds,
