@@ -8,6 +8,7 @@
 // uploads what this finds; the ONNX exporter copies it into a file.
 
 import { formatShape, sameShape, type Shape } from '../engine/shape.js';
+import { quantizeWeight, type QuantizedWeight } from '../engine/quantize.js';
 import type { ParameterInitializer } from './initialize.js';
 import type { CheckpointTensor, HostDType } from './weights/hostTensor.js';
 
@@ -48,6 +49,22 @@ export class HostParameters {
   get(name: string, shape: Shape): HostParameter {
     const { key, tensor } = this.lookup(name, shape);
     return { key, data: tensor.read() as Float32Array };
+  }
+
+  /**
+   * The int8 weight [out, in] of the linear layer `prefix` and its scale per output channel: as a
+   * `roberta quantize` folder stores them (`<prefix>.weight` I8 beside `<prefix>.weight_scale`),
+   * else quantized from the float weight (engine/quantize.ts).
+   */
+  int8Weight(prefix: string, shape: Shape): { readonly key: string; readonly weight: QuantizedWeight } {
+    const scaleName = `${prefix}.weight_scale`;
+    if (this.has(scaleName)) {
+      const { key, tensor: values } = this.lookup(`${prefix}.weight`, shape, 'int32');
+      const scales = this.lookup(scaleName, [shape[0]]).tensor.read() as Float32Array;
+      return { key, weight: { values: Int8Array.from(values.read()), scales } };
+    }
+    const { key, tensor: stored } = this.lookup(`${prefix}.weight`, shape);
+    return { key, weight: quantizeWeight(stored.read(), shape[0], shape[1]) };
   }
 
   /**

@@ -12,7 +12,6 @@
 import type { Backend } from '../engine/backend.js';
 import { narrowToHalves } from '../engine/halfFloat.js';
 import { tensor } from '../engine/ops/creation.js';
-import { quantizeWeight, type QuantizedWeight as QuantizedHost } from '../engine/quantize.js';
 import { sizeOf, type Shape } from '../engine/shape.js';
 import { Tensor } from '../engine/tensor.js';
 import { HostParameters } from './hostParameters.js';
@@ -86,24 +85,12 @@ export class ParameterStore {
   /** The int8 weights of `prefixes` and their scales, stacked along the first axis. */
   private int8Weights(prefixes: readonly string[], shape: Shape): QuantizedWeight {
     const names = prefixes.map((p) => `${p}.weight`);
-    const parts = prefixes.map((p) => this.int8Weight(p, shape));
+    const parts = prefixes.map((p) => this.host.int8Weight(p, shape));
     const key = parts.map((p) => p.key).join('+');
     const stackedShape = [prefixes.length * shape[0], shape[1]];
     const values = this.once(key, names, () => tensor(concatenate(parts.map((p) => p.weight.values), Int8Array), stackedShape, 'int8', this.backend));
     const scale = this.once(`${key}#scale`, prefixes.map((p) => `${p}.weight_scale`), () => tensor(concatenate(parts.map((p) => p.weight.scales), Float32Array), [stackedShape[0]], 'float32', this.backend));
     return { values, scale };
-  }
-
-  /** A linear layer's int8 weight and scales: as stored in a quantized folder, else quantized from the float weight. */
-  private int8Weight(prefix: string, shape: Shape): { key: string; weight: QuantizedHost } {
-    const scaleName = `${prefix}.weight_scale`;
-    if (this.host.has(scaleName)) {
-      const { key, tensor: values } = this.host.lookup(`${prefix}.weight`, shape, 'int32');
-      const scales = this.host.lookup(scaleName, [shape[0]]).tensor.read() as Float32Array;
-      return { key, weight: { values: Int8Array.from(values.read()), scales } };
-    }
-    const { key, tensor: stored } = this.host.lookup(`${prefix}.weight`, shape);
-    return { key, weight: quantizeWeight(stored.read(), shape[0], shape[1]) };
   }
 
   /** The tensor uploaded under `key`, made by `make` the first time it is asked for. */

@@ -32,9 +32,12 @@ export const attr = {
   tensor: (value: OnnxTensor): OnnxAttribute => ({ type: 'tensor', value }),
 };
 
+/** The element arrays a tensor can be written from. */
+export type OnnxTensorData = Float32Array | Int8Array | BigInt64Array;
+
 /** A tensor's elements as TensorProto.raw_data wants them: fixed-width little-endian. */
-function rawData(data: Float32Array | BigInt64Array): Uint8Array {
-  if (hostIsLittleEndian) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // a view, no copy
+function rawData(data: OnnxTensorData): Uint8Array {
+  if (hostIsLittleEndian || data instanceof Int8Array) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // a view, no copy
   const out = new Uint8Array(data.byteLength);
   const view = new DataView(out.buffer);
   data.forEach((v: number | bigint, i: number) => {
@@ -44,11 +47,19 @@ function rawData(data: Float32Array | BigInt64Array): Uint8Array {
   return out;
 }
 
+/** [rows, cols] row-major → [cols, rows]: PyTorch's [out, in] weights in MatMul's [in, out] layout. */
+export function transposed<A extends Float32Array | Int8Array>(data: A, rows: number, cols: number): A {
+  const out = new (data.constructor as new (length: number) => A)(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
+  return out;
+}
+
 /** A tensor value, for initializers and attributes. */
-export function onnxTensor(name: string, dims: readonly number[], data: Float32Array | BigInt64Array): OnnxTensor {
+export function onnxTensor(name: string, dims: readonly number[], data: OnnxTensorData): OnnxTensor {
   const count = elementCount(dims);
   if (data.length !== count) throw new Error(`ONNX tensor "${name}": shape [${dims.join(', ')}] has ${count} elements, data has ${data.length}`);
-  return { name, elementType: data instanceof Float32Array ? 'float32' : 'int64', dims, rawData: rawData(data) };
+  const elementType = data instanceof Float32Array ? 'float32' : data instanceof Int8Array ? 'int8' : 'int64';
+  return { name, elementType, dims, rawData: rawData(data) };
 }
 
 export class GraphBuilder {
@@ -79,7 +90,7 @@ export class GraphBuilder {
   }
 
   /** A weight, stored in the file under `name`. */
-  initializer(name: string, dims: readonly number[], data: Float32Array | BigInt64Array): string {
+  initializer(name: string, dims: readonly number[], data: OnnxTensorData): string {
     const tensor = onnxTensor(name, dims, data);
     this.claim(name);
     this.weightBytes += data.byteLength;

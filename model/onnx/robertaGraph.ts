@@ -27,12 +27,16 @@
 //   that (large) table once, as the checkpoint does.
 // - Positions and the additive attention mask are computed inside the graph from input_ids and
 //   attention_mask, exactly as HF does, so callers feed the same two tensors as to HF.
+// - With dtype q8, the linear layers our q8 models quantize (precision.ts) become int8
+//   MatMulInteger with per-token activation quantization (quantizedLinear.ts); the rest is as above.
 
 import type { HiddenAct, RobertaConfig } from '../config.js';
 import { FLOAT32_MIN, type RobertaArchitecture } from '../roberta.js';
-import { attr, GraphBuilder, onnxTensor } from './graphBuilder.js';
+import { attr, GraphBuilder, onnxTensor, transposed } from './graphBuilder.js';
 import type { HostParameters } from '../hostParameters.js';
+import { quantizesLinear } from '../precision.js';
 import { DataType, type OnnxModel } from './onnxProto.js';
+import { QuantizedLinearGraph } from './quantizedLinear.js';
 
 export const OPSET_VERSION = 17;
 /** IR version 8 is the one that goes with opset 17 (ONNX 1.12). */
@@ -53,13 +57,20 @@ export interface RobertaGraphOptions {
   readonly hiddenStates?: boolean;
   /** Also output every layer's attention probabilities: `attentions.0` … `attentions.{N-1}`. */
   readonly attentions?: boolean;
+  /** q8: the linear layers q8 quantizes as int8 MatMulInteger (default fp32: every weight float32). */
+  readonly dtype?: OnnxWeightPrecision;
 }
+
+/** The weight precisions the exporter writes. */
+export type OnnxWeightPrecision = 'fp32' | 'q8';
 
 /** What every module function needs: the graph under construction, the weights, the config. */
 interface GraphContext {
   readonly b: GraphBuilder;
   readonly params: HostParameters;
   readonly config: RobertaConfig;
+  /** Present for q8: writes the int8 linear layers. */
+  readonly q8?: QuantizedLinearGraph;
 }
 
 /** A checkpoint parameter as an initializer named by its checkpoint key. */
@@ -68,15 +79,12 @@ function param(g: GraphContext, name: string, shape: readonly number[]): string 
   return g.b.initializer(key, shape, data);
 }
 
-/** [rows, cols] row-major → [cols, rows]. */
-function transposed(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
-  return out;
-}
-
 /** nn.Linear: x · Wᵀ + b, with W [out, in] stored transposed as `<key>.T` [in, out]. */
 function linear(g: GraphContext, x: string, prefix: string, inFeatures: number, outFeatures: number): string {
+  if (g.q8 && quantizesLinear('q8', prefix)) {
+    const { key, weight } = g.params.int8Weight(prefix, [outFeatures, inFeatures]);
+    return g.q8.linear(x, prefix, key, weight, inFeatures, outFeatures, param(g, `${prefix}.bias`, [outFeatures]));
+  }
   const weight = g.params.get(`${prefix}.weight`, [outFeatures, inFeatures]);
   const weightT = g.b.initializer(`${weight.key}.T`, [inFeatures, outFeatures], transposed(weight.data, outFeatures, inFeatures));
   const bias = param(g, `${prefix}.bias`, [outFeatures]);
@@ -253,7 +261,7 @@ function choiceScores(g: GraphContext, pooled: string, inputIds: string): string
 /** The whole model, ready for encodeModel. */
 export function buildRobertaModel(params: HostParameters, config: RobertaConfig, options: RobertaGraphOptions): OnnxModel {
   const b = new GraphBuilder();
-  const g: GraphContext = { b, params, config };
+  const g: GraphContext = { b, params, config, q8: options.dtype === 'q8' ? new QuantizedLinearGraph(b) : undefined };
   const h = config.hiddenSize;
   // Multiple choice takes [batch, choices, sequence] and runs the encoder on its batch · choices
   // rows (Flatten from axis 2), as HF does; its hidden states and attentions are over those rows.
@@ -304,7 +312,7 @@ export function buildRobertaModel(params: HostParameters, config: RobertaConfig,
     irVersion: IR_VERSION,
     opsetVersion: OPSET_VERSION,
     producerName: 'roberta-ts',
-    docString: `Hugging Face ${options.architecture} (${config.numHiddenLayers} layers, hidden size ${h}), exported by roberta-ts`,
+    docString: `Hugging Face ${options.architecture} (${config.numHiddenLayers} layers, hidden size ${h})${g.q8 ? ', q8: int8 linear layers, activations quantized per token' : ''}, exported by roberta-ts`,
     graph: b.build(options.architecture),
   };
 }
