@@ -3,7 +3,8 @@
 // the batch's longest with attention mask 0; inputs cut to --max-length by longest-first truncation.
 
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../../../model/inputs.js';
+import { InputError, type IdMatrix } from '../../../model/inputs.js';
+import type { Batch } from '../../../train/batch.js';
 import { ClassificationData, paddedBatch } from '../../../train/classification/classificationData.js';
 import { checkedMaxLength, encodeExamples } from '../../../train/classification/encodeExamples.js';
 import { loadTokenizer } from '../../../tokenizer/load.js';
@@ -12,6 +13,8 @@ const TOKENIZER = fileURLToPath(new URL('../../fixtures/roberta-base-tokenizer/'
 const PAD = 1;
 /** Example i has i + 1 tokens (ids 100 + i) and class i mod 3. */
 const examples = Array.from({ length: 10 }, (_, i) => ({ ids: new Array<number>(i + 1).fill(100 + i), label: i % 3 }));
+/** Which example each row of a batch is. */
+const exampleIndices = (b: Batch) => (b.inputIds as IdMatrix).map((row) => row[0] - 100);
 
 describe('ClassificationData', () => {
   const data = new ClassificationData(examples, 4, PAD, 7);
@@ -21,14 +24,14 @@ describe('ClassificationData', () => {
     for (const epoch of [0, 1, 2]) {
       const batches = [0, 1, 2].map((j) => data.microBatch(epoch * 3 + j));
       expect(batches.map((b) => b.labels.length)).toEqual([4, 4, 2]);
-      const seen = batches.flatMap((b) => b.inputIds.map((row) => row[0] - 100));
+      const seen = batches.flatMap(exampleIndices);
       expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      batches.forEach((b) => b.inputIds.forEach((row, r) => expect(b.labels[r]).toBe((row[0] - 100) % 3)));
+      batches.forEach((b) => expect(b.labels).toEqual(exampleIndices(b).map((i) => i % 3)));
     }
   });
 
   it('shuffles each epoch afresh, and the same way for the same seed', () => {
-    const order = (d: ClassificationData, epoch: number) => [0, 1, 2].flatMap((j) => d.microBatch(epoch * 3 + j).inputIds.map((row) => row[0]));
+    const order = (d: ClassificationData, epoch: number) => [0, 1, 2].flatMap((j) => exampleIndices(d.microBatch(epoch * 3 + j)));
     expect(order(data, 0)).not.toEqual(order(data, 1));
     expect(order(data, 1)).toEqual(order(new ClassificationData(examples, 4, PAD, 7), 1));
     expect(order(data, 1)).not.toEqual(order(new ClassificationData(examples, 4, PAD, 8), 1));
