@@ -65,7 +65,7 @@ export const trainCommand: CliCommand = {
   summary: 'pretrain a masked LM on text, fine-tune a classifier, or train on fixed batches (AdamW as Hugging Face Trainer); writes Hugging Face model folders',
   usage: [
     'train --task mlm (--config C.json --tokenizer TOKDIR | --model DIR) --data train.txt [--eval-data eval.txt] --steps N --batch-size B --seq-len S ' +
-      '--lr LR [--warmup-steps W] [--weight-decay WD] [--max-grad-norm G] [--grad-accum K] [--eval-every E] [--save-every V] [--resume OUT/checkpoint-k] [--seed 0] --out OUT [--json] [--backend B]',
+      '--lr LR [--warmup-steps W] [--weight-decay WD] [--max-grad-norm G] [--grad-accum K] [--eval-every E] [--save-every V] [--max-seconds T] [--resume OUT/checkpoint-k] [--seed 0] --out OUT [--json] [--backend B]',
     'train --task classification (--model DIR | --config C.json --tokenizer TOKDIR) --data train.jsonl|csv [--eval-data eval.jsonl|csv] [--epochs 3] [--early-stopping-patience P] ' +
       '[--max-length L] [--batch-size 8] --lr LR [--warmup-steps W] [--weight-decay WD] [--grad-accum K] [--seed 0] --out OUT [--json] [--backend B]',
     'train [--task batches] --model DIR --batches batches.jsonl --steps N --lr LR [--weight-decay 0.0] [--warmup-steps 0] [--max-grad-norm 1.0] ' +
@@ -101,6 +101,7 @@ export const trainCommand: CliCommand = {
     'grad-accum': { type: 'number', description: 'micro-batches per optimizer step, their gradients averaged', default: 1 },
     'eval-every': { type: 'number', description: 'evaluate after every this many steps (and after the last); 0: only after the last (default: 0; one epoch for --task classification)' },
     'save-every': { type: 'number', description: 'write OUT/checkpoint-<step> (model folder + optimizer and trainer state) every this many steps; 0: never', default: 0 },
+    'max-seconds': { type: 'number', description: 'a time budget: stop after the step that ends this many seconds into the run (this invocation), evaluate and save; the learning rate still follows --steps' },
     resume: { type: 'string', description: 'continue the run saved in this checkpoint folder (give the same flags): the result is as if it had not stopped' },
     'no-dropout': { type: 'boolean', description: "train without dropout (else the config's hidden, attention and classifier dropout)" },
     seed: { type: 'number', description: 'seed of the initialisation, the data order, the masks and the dropout (counter-based streams: the same on every backend)', default: 0 },

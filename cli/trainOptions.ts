@@ -47,7 +47,8 @@ export function trainOptions(args: ParsedArgs, adam: AdamDefaults): TrainOptions
 }
 
 export function scheduleOptions(args: ParsedArgs): ScheduleOptions {
-  return { evalEvery: integerFlag(args, 'eval-every', 0, 0)!, saveEvery: integerFlag(args, 'save-every', 0, 0)! };
+  const maxSeconds = args.flags['max-seconds'] === undefined ? undefined : numberFlag(args, 'max-seconds', 0, (v) => v > 0, '> 0 seconds');
+  return { evalEvery: integerFlag(args, 'eval-every', 0, 0)!, saveEvery: integerFlag(args, 'save-every', 0, 0)!, maxSeconds };
 }
 
 /** The settings that decide a run's numbers, as trainer_state.json records them (the cadence of evaluations and checkpoints does not). */

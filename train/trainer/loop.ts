@@ -2,7 +2,7 @@
 // gradients, accumulate them over `gradAccum` micro-batches (each loss scaled by 1/gradAccum),
 // clip their global norm, step AdamW at the scheduled learning rate; evaluate every `evalEvery`
 // steps and at the end; hand the state to `save` every `saveEvery` steps; stop after an evaluation
-// when the task's stopping rule says so.
+// when the task's stopping rule says so, or when the time budget `maxSeconds` is spent.
 //
 // Everything a step computes is a function of the step's number — its micro-batches (the task's
 // data is indexed by the run's micro-batch count), its dropout masks (stepRandom.ts), its learning
@@ -41,6 +41,8 @@ export interface ScheduleOptions {
   readonly evalEvery?: number;
   /** Save a checkpoint after every this many steps (the last included, when it is a multiple, as the Trainer does). */
   readonly saveEvery?: number;
+  /** A time budget: stop after the first step that ends this many seconds into this invocation, then evaluate. The schedule still decays towards `steps`. */
+  readonly maxSeconds?: number;
 }
 
 /** What one optimizer step reports: its mean loss, the learning rate it used, the gradient norm before clipping. */
@@ -103,11 +105,12 @@ export async function runTraining(
   const optimizer = await AdamW.create(parameters, options);
   if (resume !== undefined) optimizer.importState(resume);
   const lossOf = taskLoss(task);
-  const { steps, gradAccum, evalEvery = 0, saveEvery = 0 } = options;
+  const { steps, gradAccum, evalEvery = 0, saveEvery = 0, maxSeconds = Infinity } = options;
   let { tokens, seconds } = state;
   const history = [...state.logHistory];
   let lastEval: EvalMetrics | undefined;
   let clock = performance.now();
+  const started = clock;
   const elapsed = () => {
     const now = performance.now();
     seconds += (now - clock) / 1000;
@@ -142,7 +145,8 @@ export async function runTraining(
 
       const done = step + 1;
       stepsDone = done;
-      if (task.evaluate !== undefined && ((evalEvery > 0 && done % evalEvery === 0) || done === steps)) {
+      const outOfTime = (performance.now() - started) / 1000 >= maxSeconds;
+      if (task.evaluate !== undefined && ((evalEvery > 0 && done % evalEvery === 0) || done === steps || outOfTime)) {
         lastEval = await evaluateWithoutTape(model, task, parameters, options.dropout);
         const entry = evalReport(step, lastEval);
         history.push(entry);
@@ -152,6 +156,7 @@ export async function runTraining(
       if (events.save !== undefined && saveEvery > 0 && done % saveEvery === 0) {
         await events.save(snapshot(done), optimizer.exportState(), parameters);
       }
+      if (outOfTime) break;
     }
   } finally {
     model.train(false);
