@@ -87,10 +87,10 @@ export async function runClassificationTask(args: ParsedArgs, io: CommandIO): Pr
   const epochs = integerFlag(args, 'epochs', 3, 1)!;
   const patience = integerFlag(args, 'early-stopping-patience', undefined, 1);
   if (patience !== undefined && evalFile === undefined) throw new UsageError('--early-stopping-patience watches the eval loss: give --eval-data');
-  const resume = resumeDir(args);
-  if (resume !== undefined && patience !== undefined) {
+  if (args.flags.resume !== undefined && patience !== undefined) {
     throw new UsageError('--resume cannot continue early stopping: the best model so far is not in a checkpoint; run again without --resume');
   }
+  const resume = resumeDir(args);
   const seed = integerFlag(args, 'seed', 0, 0)!;
   const start = await startingPoint(args, io, resume);
   const tokenizer = await loadTokenizer(start.tokenizerDir);
