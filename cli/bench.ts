@@ -62,22 +62,27 @@ interface PeerTiming {
 /**
  * --peers: the same model (exported to ONNX once), the same ids and the same run count on
  * onnxruntime-web (WebAssembly SIMD, 2 threads — what transformers.js runs on a CPU) and
- * onnxruntime-node (native). Those packages are devDependencies: a clear error without them.
+ * onnxruntime-node (native). With --dtype q8, each also on the q8 export (the identical int8
+ * weights; names end in " q8") after the float one. Those packages are devDependencies: a clear
+ * error without them.
  */
-async function timePeers(dir: string, inputs: ReturnType<typeof benchInputs>, options: { runs: number; warmup: number }, oursMs: number, log: (line: string) => void): Promise<PeerTiming[]> {
-  const onnxPath = await ensureOnnx(dir, log);
+async function timePeers(dir: string, inputs: ReturnType<typeof benchInputs>, options: { runs: number; warmup: number }, oursMs: number, q8: boolean, log: (line: string) => void): Promise<PeerTiming[]> {
   const peers: PeerTiming[] = [];
-  for (const [flavor, threads] of [['onnxruntime-web', ORT_WEB_THREADS], ['onnxruntime-node', machineInfo().cores]] as const) {
-    const engine = await loadOrtEngine(flavor, onnxPath, threads).catch((error: Error) => {
-      throw new Error(`--peers needs ${flavor} (a devDependency: npm install in the repository): ${error.message.split('\n')[0]}`);
-    });
-    try {
-      const timing = await timeCalls(engine.bind(inputs), options);
-      // The ratio of the medians as printed (rounded), so a reader can check it from the line itself.
-      const median = round(timing.medianMs);
-      peers.push({ engine: engine.name, description: engine.description, median_ms: median, min_ms: round(timing.minMs), ours_over_peer: round(round(oursMs) / median) });
-    } finally {
-      await engine.dispose();
+  for (const dtype of q8 ? (['fp32', 'q8'] as const) : (['fp32'] as const)) {
+    const onnxPath = await ensureOnnx(dir, log, dtype);
+    for (const [flavor, threads] of [['onnxruntime-web', ORT_WEB_THREADS], ['onnxruntime-node', machineInfo().cores]] as const) {
+      const engine = await loadOrtEngine(flavor, onnxPath, threads).catch((error: Error) => {
+        throw new Error(`--peers needs ${flavor} (a devDependency: npm install in the repository): ${error.message.split('\n')[0]}`);
+      });
+      try {
+        const timing = await timeCalls(engine.bind(inputs), options);
+        // The ratio of the medians as printed (rounded), so a reader can check it from the line itself.
+        const median = round(timing.medianMs);
+        const name = dtype === 'fp32' ? engine.name : `${engine.name} ${dtype}`;
+        peers.push({ engine: name, description: engine.description, median_ms: median, min_ms: round(timing.minMs), ours_over_peer: round(round(oursMs) / median) });
+      } finally {
+        await engine.dispose();
+      }
     }
   }
   return peers;
@@ -163,7 +168,7 @@ export const benchCommand: CliCommand = {
       const machine = machineInfo();
       const selection = model.selection?.lines ?? [`${model.backend.name}: given`];
       const quietLog = json || flagIsSet(args, 'quiet') ? () => {} : (line: string) => io.stderr.write(`${line}\n`);
-      const peers = flagIsSet(args, 'peers') ? await timePeers(dir, inputs, { runs, warmup }, result.medianMs, quietLog) : undefined;
+      const peers = flagIsSet(args, 'peers') ? await timePeers(dir, inputs, { runs, warmup }, result.medianMs, model.params.precision === 'q8', quietLog) : undefined;
       if (json) {
         const line = {
           backend: model.backend.name,
