@@ -42,7 +42,17 @@ describe('roberta export-onnx', () => {
     expect(await run(['--model', fixtureDir('tiny'), '--out', join(tmp, 'q.onnx'), '--quiet'])).toEqual({ code: 0, stdout: '', stderr: '' });
     const verbose = await run(['--model', fixtureDir('tiny'), '--out', join(tmp, 'v.onnx'), '--verbose', '--token-type-ids']);
     expect(verbose.stderr).toContain('weights: safetensors (');
-    expect(verbose.stderr).toContain('RobertaModel, opset 17');
+    expect(verbose.stderr).toContain('RobertaModel fp32, opset 17');
+  });
+
+  it('--dtype q8 writes MatMulInteger nodes; a dtype the export does not write is a usage error naming it', async () => {
+    const out = join(tmp, 'tiny-q8.onnx');
+    const result = await run(['--model', fixtureDir('tiny'), '--out', out, '--dtype', 'q8', '--verbose']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('RobertaModel q8, opset 17');
+    const nodes = new ProtoMessage(readFileSync(out)).message(7).messages(1); // ModelProto.graph, GraphProto.node
+    expect(nodes.filter((n) => n.string(4) === 'MatMulInteger').length).toBe(2 * 6 + 1); // 2 layers × 6 linears + the pooler
+    await expect(run(['--model', fixtureDir('tiny'), '--out', out, '--dtype', 'fp16'])).rejects.toThrow(new UsageError('--dtype must be fp32 or q8 (the ONNX export writes no fp16), got "fp16"'));
   });
 
   it('--out is required', async () => {
