@@ -33,11 +33,11 @@ export const attr = {
 };
 
 /** The element arrays a tensor can be written from. */
-export type OnnxTensorData = Float32Array | Int8Array | BigInt64Array;
+export type OnnxTensorData = Float32Array | Uint8Array | Int8Array | BigInt64Array;
 
 /** A tensor's elements as TensorProto.raw_data wants them: fixed-width little-endian. */
 function rawData(data: OnnxTensorData): Uint8Array {
-  if (hostIsLittleEndian || data instanceof Int8Array) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // a view, no copy
+  if (hostIsLittleEndian || data instanceof Int8Array || data instanceof Uint8Array) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // a view, no copy
   const out = new Uint8Array(data.byteLength);
   const view = new DataView(out.buffer);
   data.forEach((v: number | bigint, i: number) => {
@@ -58,7 +58,7 @@ export function transposed<A extends Float32Array | Int8Array>(data: A, rows: nu
 export function onnxTensor(name: string, dims: readonly number[], data: OnnxTensorData): OnnxTensor {
   const count = elementCount(dims);
   if (data.length !== count) throw new Error(`ONNX tensor "${name}": shape [${dims.join(', ')}] has ${count} elements, data has ${data.length}`);
-  const elementType = data instanceof Float32Array ? 'float32' : data instanceof Int8Array ? 'int8' : 'int64';
+  const elementType = data instanceof Float32Array ? 'float32' : data instanceof Int8Array ? 'int8' : data instanceof Uint8Array ? 'uint8' : 'int64';
   return { name, elementType, dims, rawData: rawData(data) };
 }
 

@@ -15,7 +15,7 @@ export const AttributeProto = { name: 1, f: 2, i: 3, t: 5, ints: 8, type: 20 } a
 export const AttributeType = { FLOAT: 1, INT: 2, TENSOR: 4, INTS: 7 } as const;
 export const TensorProto = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
 /** TensorProto.DataType. */
-export const DataType = { FLOAT: 1, INT8: 3, INT32: 6, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
 export const ValueInfoProto = { name: 1, type: 2 } as const;
 export const TypeProto = { tensorType: 1 } as const;
 /** TypeProto.Tensor. */
@@ -25,9 +25,9 @@ export const TensorShapeProto = { dim: 1 } as const;
 export const Dimension = { dimValue: 1, dimParam: 2 } as const;
 
 /** The element types this exporter uses. */
-export type OnnxElementType = 'float32' | 'int8' | 'int64';
+export type OnnxElementType = 'float32' | 'uint8' | 'int8' | 'int64';
 
-const DATA_TYPE: Readonly<Record<OnnxElementType, number>> = { float32: DataType.FLOAT, int8: DataType.INT8, int64: DataType.INT64 };
+const DATA_TYPE: Readonly<Record<OnnxElementType, number>> = { float32: DataType.FLOAT, uint8: DataType.UINT8, int8: DataType.INT8, int64: DataType.INT64 };
 
 export interface OnnxTensor {
   readonly name: string;

@@ -31,6 +31,7 @@ const GRAPH = { node: 1, initializer: 5 };
 const NODE = { opType: 4, input: 1 };
 const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 };
 const FLOAT = 1n;
+const UINT8 = 2n;
 const INT8 = 3n;
 
 const tmp = makeTempDir('onnx-q8');
@@ -76,7 +77,7 @@ describe('export-onnx --dtype q8', () => {
     });
   }
 
-  it('tiny-mlm in onnxruntime-web (wasm, as in a browser): int8 × int8 MatMulInteger runs there too, with the same outputs', async () => {
+  it('tiny-mlm in onnxruntime-web (wasm, as in a browser): the same outputs there too', async () => {
     ortWeb.env.wasm.numThreads = 1; // no worker threads in tests
     const session = await ortWeb.InferenceSession.create(readFileSync(await exportQ8(fixtureDir('tiny-mlm'), 'tiny-mlm-web.onnx')), { executionProviders: ['wasm'] });
     const { input_ids: ids, attention_mask: mask } = fixtureInputs('tiny-mlm');
@@ -90,7 +91,7 @@ describe('export-onnx --dtype q8', () => {
     model.dispose();
   });
 
-  it('tiny-cls: every quantized linear is MatMulInteger on an INT8 [in, out] initializer (our W_q transposed); the output projection stays float', () => {
+  it('tiny-cls: every quantized linear is MatMulInteger on an INT8 [in, out] initializer (our W_q transposed) and uint8 activations; the output projection stays float', () => {
     return exportQ8(fixtureDir('tiny-cls'), 'tiny-cls-graph.onnx').then((path) => {
       const graph = new ProtoMessage(readFileSync(path)).message(7); // ModelProto.graph
       const nodes = graph.messages(GRAPH.node);
@@ -123,7 +124,13 @@ describe('export-onnx --dtype q8', () => {
         'roberta.embeddings.token_type_embeddings.weight',
         'roberta.embeddings.word_embeddings.weight',
       ]);
-      expect(nodes.filter((n) => n.string(NODE.opType) === 'MatMulInteger').every((n) => initializers.get(n.strings(NODE.input)[1]!)?.int(TENSOR.dataType) === INT8)).toBe(true);
+      // Each reads x_q + 128 as uint8 with zero point 128 (onnxruntime-web's fast uint8 × int8 kernel), and int8 weights.
+      const zeroPoint = initializers.get('activation_zero_point')!;
+      expect([zeroPoint.int(TENSOR.dataType), [...zeroPoint.bytes(TENSOR.rawData)]]).toEqual([UINT8, [128]]);
+      for (const n of nodes.filter((m) => m.string(NODE.opType) === 'MatMulInteger')) {
+        const [, weight, zero] = n.strings(NODE.input);
+        expect([initializers.get(weight!)?.int(TENSOR.dataType), zero]).toEqual([INT8, 'activation_zero_point']);
+      }
     });
   });
 
