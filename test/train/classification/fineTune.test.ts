@@ -1,7 +1,7 @@
 // `roberta train --task classification` end to end: a tiny RoBERTa built from a bare config (HF's
 // initialisation) learns a synthetic task — the label says which of two sets of sentiment words a
 // sentence of random filler words holds — from chance (a majority guess scores 1/2) to high eval
-// accuracy in a few epochs; the folder it writes is a Hugging Face classifier (HF's parameter
+// accuracy in two epochs (40 steps; 0.9875 here); the folder it writes is a Hugging Face classifier (HF's parameter
 // names, id2label) that `roberta classify` and the text-classification pipeline load and agree with.
 //
 // The tokenizer is made for the task's words (syntheticTask.ts): with roberta-base's 50k vocabulary,
@@ -55,7 +55,7 @@ describe('fine-tuning a classifier from a bare config', () => {
   beforeAll(async () => {
     const result = await runCli([
       'train', '--task', 'classification', '--config', configFile, '--tokenizer', tokenizerDir, '--data', trainFile, '--eval-data', evalFile,
-      '--epochs', '4', '--batch-size', '16', '--lr', '3e-3', '--warmup-steps', '10', '--weight-decay', '0.01', '--seed', '0', '--out', out, '--json',
+      '--epochs', '2', '--batch-size', '16', '--lr', '5e-3', '--warmup-steps', '6', '--weight-decay', '0.01', '--seed', '0', '--out', out, '--json',
     ]);
     if (result.code !== 0) throw new Error(`roberta train failed: ${result.stderr}`);
     lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
@@ -63,13 +63,13 @@ describe('fine-tuning a classifier from a bare config', () => {
 
   it('evaluates after every epoch and reaches high eval accuracy and macro-F1', () => {
     const evals = lines.filter((l) => 'eval_loss' in l && !('final' in l));
-    expect(evals.map((e) => e.step)).toEqual(Array.from({ length: 4 }, (_, k) => 20 * (k + 1) - 1)); // 320 / 16 = 20 steps an epoch
+    expect(evals.map((e) => e.step)).toEqual(Array.from({ length: 2 }, (_, k) => 20 * (k + 1) - 1)); // 320 / 16 = 20 steps an epoch
     expect(evals.every((e) => Object.keys(e).join() === 'step,eval_loss,eval_accuracy,eval_macro_f1')).toBe(true);
     const last = evals[evals.length - 1];
     expect(last.eval_accuracy).toBeGreaterThanOrEqual(0.9);
     expect(last.eval_macro_f1).toBeGreaterThanOrEqual(0.9);
     expect(last.eval_loss).toBeLessThan(evals[0].eval_loss as number);
-    expect(lines[lines.length - 1]).toMatchObject({ final: true, eval_loss: last.eval_loss, steps: 80 });
+    expect(lines[lines.length - 1]).toMatchObject({ final: true, eval_loss: last.eval_loss, steps: 40 });
   });
 
   it('writes a Hugging Face classifier folder: the names transformers uses, the classes in id2label', () => {
