@@ -1,8 +1,9 @@
 // `roberta train --task classification` end to end: a tiny RoBERTa built from a bare config (HF's
 // initialisation) learns a synthetic task — the label says which of two sets of sentiment words a
 // sentence of random filler words holds — from chance (a majority guess scores 1/2) to high eval
-// accuracy in two epochs (40 steps; 0.9875 here); the folder it writes is a Hugging Face classifier (HF's parameter
-// names, id2label) that `roberta classify` and the text-classification pipeline load and agree with.
+// accuracy in two epochs (40 steps; 0.9875 here); the folder it writes is a Hugging Face classifier
+// (HF's parameter names, id2label) that `roberta classify` and the text-classification pipeline load
+// and agree with.
 //
 // The tokenizer is made for the task's words (syntheticTask.ts): with roberta-base's 50k vocabulary,
 // AdamW over the embedding table alone would take most of the test's time.
