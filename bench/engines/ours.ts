@@ -16,6 +16,11 @@ export interface OurEngine extends BenchEngine {
   readonly weightBytes: number;
 }
 
+/** Bytes the model's parameters take on its backend (a tied weight once). */
+export function weightBytes(model: AnyRobertaModel): number {
+  return model.params.parameters().reduce((sum, { tensor }) => sum + tensor.size * bytesPerElement(tensor.dtype), 0);
+}
+
 /** `dtype` other than fp32 adds it to the name: `roberta-ts wasm q8`. */
 export async function loadOurEngine(dir: string, backend: BackendPreference, dtype: WeightPrecision = 'fp32'): Promise<OurEngine> {
   const start = performance.now();
@@ -23,7 +28,7 @@ export async function loadOurEngine(dir: string, backend: BackendPreference, dty
   const loadMs = performance.now() - start;
   return {
     name: `roberta-ts ${model.backend.name}${dtype === 'fp32' ? '' : ` ${dtype}`}`,
-    weightBytes: model.params.parameters().reduce((sum, { tensor }) => sum + tensor.size * bytesPerElement(tensor.dtype), 0),
+    weightBytes: weightBytes(model),
     description: model.backend.description,
     loadMs,
     model,

@@ -16,7 +16,8 @@ import type { OnnxWeightPrecision } from '../../model/onnx/robertaGraph.js';
 import { SAFETENSORS_FILE } from '../../model/weights/load.js';
 import type { BenchEngine } from '../engines/engine.js';
 import { loadOrtEngine } from '../engines/onnxruntime.js';
-import { loadOurEngine, type OurEngine } from '../engines/ours.js';
+import { fromPretrained } from '../../model/fromPretrained.js';
+import { loadOurEngine, weightBytes, type OurEngine } from '../engines/ours.js';
 import { benchInputs } from '../inputs.js';
 import { markdownTable, sig, type SuiteReport } from '../report.js';
 import { EngineBudget, measureShape, shapeLabel, type ShapeMeasurement } from '../shapePlan.js';
@@ -95,6 +96,10 @@ export async function runPeersSuite(context: SuiteContext): Promise<SuiteReport>
     groups.push({ dtype, ours, onnxPath, peers });
   }
   const engines = groups.flatMap((g) => [g.ours, ...g.peers]);
+  // q8 with int8 word embeddings too (--q8-embeddings; the ONNX export does not write them): memory only.
+  const withInt8Embeddings = await fromPretrained(dir, { backend: 'wasm', dtype: 'q8', int8Embeddings: true });
+  const q8EmbeddingsBytes = weightBytes(withInt8Embeddings);
+  withInt8Embeddings.dispose();
 
   const rows: ShapeMeasurement[] = [];
   const agreement: Array<{ shape: string; dtype: OnnxWeightPrecision; engine: string; reference: string; maxAbsDiff: number }> = [];
@@ -143,7 +148,7 @@ export async function runPeersSuite(context: SuiteContext): Promise<SuiteReport>
     `model: ${dir} and its ONNX exports (fp32 and q8); identical token ids for every engine; ratio > 1 means roberta-ts is slower`,
     '',
     ...notes,
-    `- model memory (weights on the backend): q8 ${sig(q8Bytes! / MiB, 4)} MiB = ${((100 * q8Bytes!) / fp32Bytes!).toFixed(1)} % of fp32's ${sig(fp32Bytes! / MiB, 4)} MiB`,
+    `- model memory (weights on the backend): q8 ${sig(q8Bytes! / MiB, 4)} MiB = ${((100 * q8Bytes!) / fp32Bytes!).toFixed(1)} % of fp32's ${sig(fp32Bytes! / MiB, 4)} MiB; q8 with int8 embeddings (--q8-embeddings) ${sig(q8EmbeddingsBytes / MiB, 4)} MiB = ${((100 * q8EmbeddingsBytes) / fp32Bytes!).toFixed(1)} %`,
     ...agreement.map((a) => `- outputs ${a.maxAbsDiff < AGREEMENT_TOLERANCE[a.dtype] ? 'agree' : 'DISAGREE'} at ${a.shape}: max |Δ| ${a.engine} vs ${a.reference} = ${a.maxAbsDiff.toExponential(2)} (tolerance ${AGREEMENT_TOLERANCE[a.dtype]})`),
     '',
     comparison,
@@ -158,7 +163,7 @@ export async function runPeersSuite(context: SuiteContext): Promise<SuiteReport>
       model: dir,
       onnx: Object.fromEntries(groups.map((g) => [g.dtype, g.onnxPath])),
       engines: engines.map((e) => ({ name: e.name, description: e.description, loadMs: e.loadMs })),
-      weightBytes: { fp32: fp32Bytes, q8: q8Bytes },
+      weightBytes: { fp32: fp32Bytes, q8: q8Bytes, q8Int8Embeddings: q8EmbeddingsBytes },
       agreement,
       measurements: rows,
     },
