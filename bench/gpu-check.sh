@@ -137,6 +137,13 @@ for shape in 1x16 1x128; do
 done
 run_step replay-8x512 120 node dist/cli/main.js bench --model "$model" --backend webgpu --batch 8 --seq 512 --runs 20 --warmup 3 --json --replay
 
+step "fp16 and q8 weights, webgpu (issue #18: faster than fp32 at 8x512; shader-f16 and dot4I8Packed where the adapter has them)"
+for dtype in fp16 q8; do
+  for shape in 1x128 8x512; do
+    run_step "e2e-$dtype-$shape" 120 node dist/cli/main.js bench --model "$model" --backend webgpu --dtype $dtype --batch "${shape%x*}" --seq "${shape#*x}" --runs 20 --warmup 3 --json
+  done
+done
+
 step "memory while loading, webgpu"
 run_step memory-load 120 node --expose-gc dist/bench/memoryProbe.js "{\"mode\":\"load\",\"dir\":\"$model\",\"backend\":\"webgpu\"}"
 
