@@ -25,7 +25,7 @@
 // With relaxed SIMD each k step is one f32x4.relaxed_madd per accumulator (multiplyAdd.ts): an
 // FMA on x86 and Arm, half the arithmetic instructions and one rounding instead of two.
 
-import { f32, f32x4, i32, v128, type Operand } from '../emit/expr.js';
+import { f32, f32x4, i32, v128, type Expr, type Local, type Operand } from '../emit/expr.js';
 import type { FunctionBuilder } from '../emit/func.js';
 import type { ModuleBuilder } from '../emit/module.js';
 import type { SimdFeatures } from '../features.js';
@@ -44,7 +44,7 @@ const VECTORS = NR / 4;
 const F32 = 4;
 
 /** min(value, limit), without a branch. */
-function atMost(value: Operand<'i32'>, limit: number) {
+export function atMost(value: Operand<'i32'>, limit: number) {
   return i32.select(limit, value, i32.gtS(value, limit));
 }
 
@@ -54,8 +54,112 @@ export function gemmScratchFloats(k: number): number {
 }
 
 /** i8x16.shuffle byte indices picking four 32-bit lanes (0–3 from the first operand, 4–7 from the second). */
-export function lanes(...picks: [number, number, number, number]): number[] {
+function lanes(...picks: [number, number, number, number]): number[] {
   return picks.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+}
+
+// The pieces below are shared by every product over packed panels: this file's float32 ones,
+// float16 weights widened per panel (halfFloat.ts) and int8 weights (int8Gemm.ts).
+
+/**
+ * Stores four k of each of a panel's NR columns (rows[j] = column j's values at k..k+3) into the
+ * packed panel at dst, transposed so that each k's NR values lie side by side: every 4×4 block
+ * (columns j..j+3) with two rounds of shuffles, through the four scratch vectors `pairs`.
+ */
+export function storeTransposed(f: FunctionBuilder, rows: readonly Local<'v128'>[], pairs: readonly Local<'v128'>[], dst: Operand<'i32'>, k: Operand<'i32'>): void {
+  for (let half = 0; half < NR / 4; half++) {
+    const [a, b, c, d] = rows.slice(4 * half, 4 * half + 4);
+    f.set(pairs[0], v128.shuffle(a, b, lanes(0, 4, 1, 5)));
+    f.set(pairs[1], v128.shuffle(c, d, lanes(0, 4, 1, 5)));
+    f.set(pairs[2], v128.shuffle(a, b, lanes(2, 6, 3, 7)));
+    f.set(pairs[3], v128.shuffle(c, d, lanes(2, 6, 3, 7)));
+    const out = i32.add(dst, i32.mul(k, NR * F32));
+    f.storeV128(out, v128.shuffle(pairs[0], pairs[1], lanes(0, 1, 4, 5)), (0 * NR + 4 * half) * F32);
+    f.storeV128(out, v128.shuffle(pairs[0], pairs[1], lanes(2, 3, 6, 7)), (1 * NR + 4 * half) * F32);
+    f.storeV128(out, v128.shuffle(pairs[2], pairs[3], lanes(0, 1, 4, 5)), (2 * NR + 4 * half) * F32);
+    f.storeV128(out, v128.shuffle(pairs[2], pairs[3], lanes(2, 3, 6, 7)), (3 * NR + 4 * half) * F32);
+  }
+}
+
+/** The locals a panel's one-at-a-time remainder loops over: k, the column j within the panel, and its column n of the matrix. */
+export interface RemainderCounters {
+  readonly k: Local<'i32'>;
+  readonly j: Local<'i32'>;
+  readonly n: Local<'i32'>;
+}
+
+/**
+ * The part of panel p the vector path leaves (k in [fromK, K), or a ragged last panel), one float
+ * at a time: `store(out)` writes the value of (k, n) to `out` where n < N, and zero goes past N.
+ */
+export function packRemainder(
+  f: FunctionBuilder,
+  { k, j, n }: RemainderCounters,
+  fromK: Operand<'i32'>,
+  K: Operand<'i32'>,
+  N: Operand<'i32'>,
+  p: Operand<'i32'>,
+  dst: Operand<'i32'>,
+  store: (out: Expr<'i32'>) => void,
+): void {
+  f.forRange(k, fromK, K, 1, () => {
+    f.forRange(j, 0, NR, 1, () => {
+      f.set(n, i32.add(i32.mul(p, NR), j));
+      const out = i32.add(dst, i32.shl(i32.add(i32.mul(k, NR), j), 2));
+      f.if(i32.ltS(n, N), () => store(out), () => f.storeF32(out, 0));
+    });
+  });
+}
+
+/**
+ * A micro-kernel's k loop: step(u) for u = 0, 1, …, UNROLL − 1, then advance(UNROLL) moves its
+ * pointers on, until `count` steps are done. The exit test after every step means any count works
+ * without a remainder loop, and makes each step its own basic block: TurboFan then cannot hoist
+ * the next step's loads above this step's arithmetic, which would need more registers than there
+ * are and spill.
+ */
+export function unrolledSteps(f: FunctionBuilder, steps: Local<'i32'>, count: Operand<'i32'>, step: (u: number) => void, advance: (count: number) => void): void {
+  f.set(steps, count);
+  f.block((done) => {
+    f.brIf(done, i32.leS(steps, 0));
+    f.loop((next) => {
+      for (let u = 0; u < UNROLL; u++) {
+        step(u);
+        f.set(steps, i32.sub(steps, 1));
+        if (u < UNROLL - 1) f.brIf(done, i32.eqz(steps));
+      }
+      advance(UNROLL);
+      f.brIf(next, steps);
+    });
+  });
+}
+
+/** Emits run(micro[mr − 1]): the micro-kernel for the runtime row count mr (1 ≤ mr ≤ MR), as a chain of ifs. */
+export function forRowCount(f: FunctionBuilder, mr: Local<'i32'>, micro: readonly FunctionBuilder[], run: (kernel: FunctionBuilder) => void): void {
+  const chain = (rowsHere: number) => {
+    if (rowsHere === MR) return run(micro[MR - 1]);
+    f.if(i32.eq(mr, rowsHere), () => run(micro[rowsHere - 1]), () => chain(rowsHere + 1));
+  };
+  chain(1);
+}
+
+/** Where a ragged panel's scratch tile (MR×NR floats at `tile`) goes: C's rows [i, i + mr) at c, ldc bytes apart, columns [0, cols). */
+export interface EdgeTile {
+  readonly tile: Operand<'i32'>;
+  readonly c: Operand<'i32'>;
+  readonly ldc: Operand<'i32'>;
+  readonly i: Operand<'i32'>;
+  readonly mr: Operand<'i32'>;
+  readonly cols: Operand<'i32'>;
+}
+
+/** Copies the valid columns of a ragged panel's scratch tile out to C, so nothing is written past column N. */
+export function copyEdgeTile(f: FunctionBuilder, { tile, c, ldc, i, mr, cols }: EdgeTile, r: Local<'i32'>, j: Local<'i32'>): void {
+  f.forRange(r, 0, mr, 1, () =>
+    f.forRange(j, 0, cols, 1, () =>
+      f.storeF32(i32.add(i32.add(c, i32.mul(i32.add(i, r), ldc)), i32.shl(j, 2)), f32.load(i32.add(tile, i32.shl(i32.add(i32.mul(r, NR), j), 2)))),
+    ),
+  );
 }
 
 /**
@@ -89,18 +193,7 @@ function emitPackPanel(m: ModuleBuilder) {
         f.set(vectorK, i32.and(K, ~3));
         f.forRange(k, 0, vectorK, 4, () => {
           rows.forEach((row, r) => f.set(row, v128.load(i32.add(i32.add(first, i32.mul(rowBytes, r)), i32.shl(k, 2)))));
-          for (let half = 0; half < NR / 4; half++) {
-            const [a, b, c, d] = rows.slice(4 * half, 4 * half + 4);
-            f.set(pairs[0], v128.shuffle(a, b, lanes(0, 4, 1, 5)));
-            f.set(pairs[1], v128.shuffle(c, d, lanes(0, 4, 1, 5)));
-            f.set(pairs[2], v128.shuffle(a, b, lanes(2, 6, 3, 7)));
-            f.set(pairs[3], v128.shuffle(c, d, lanes(2, 6, 3, 7)));
-            const out = i32.add(dst, i32.mul(k, NR * F32));
-            f.storeV128(out, v128.shuffle(pairs[0], pairs[1], lanes(0, 1, 4, 5)), (0 * NR + 4 * half) * F32);
-            f.storeV128(out, v128.shuffle(pairs[0], pairs[1], lanes(2, 3, 6, 7)), (1 * NR + 4 * half) * F32);
-            f.storeV128(out, v128.shuffle(pairs[2], pairs[3], lanes(0, 1, 4, 5)), (2 * NR + 4 * half) * F32);
-            f.storeV128(out, v128.shuffle(pairs[2], pairs[3], lanes(2, 3, 6, 7)), (3 * NR + 4 * half) * F32);
-          }
+          storeTransposed(f, rows, pairs, dst, k);
         });
       },
       () =>
@@ -114,17 +207,9 @@ function emitPackPanel(m: ModuleBuilder) {
         }),
     ),
   );
-  f.forRange(k, vectorK, K, 1, () => {
-    f.forRange(j, 0, NR, 1, () => {
-      f.set(n, i32.add(i32.mul(p, NR), j));
-      const out = i32.add(dst, i32.shl(i32.add(i32.mul(k, NR), j), 2));
-      f.if(
-        i32.ltS(n, N),
-        () => f.storeF32(out, f32.load(i32.add(src, i32.shl(i32.add(i32.mul(k, kStride), i32.mul(n, nStride)), 2)))),
-        () => f.storeF32(out, 0),
-      );
-    });
-  });
+  packRemainder(f, { k, j, n }, vectorK, K, N, p, dst, (out) =>
+    f.storeF32(out, f32.load(i32.add(src, i32.shl(i32.add(i32.mul(k, kStride), i32.mul(n, nStride)), 2)))),
+  );
   return f;
 }
 
@@ -161,25 +246,9 @@ function emitMicroKernel(m: ModuleBuilder, mr: number, madd: MultiplyAdd) {
       bv.forEach((v, q) => f.set(acc[r][q], madd(splat, v, acc[r][q])));
     });
   };
-  const advance = (count: number) => {
+  unrolledSteps(f, steps, K, step, (count) => {
     rows.forEach((row) => f.set(row, i32.add(row, count * F32)));
     f.set(b, i32.add(b, count * NR * F32));
-  };
-  // The loop is unrolled with an exit test after every step, so any K works without a remainder
-  // loop, and each step is its own basic block: TurboFan then cannot hoist the next step's loads
-  // above this step's arithmetic, which would need more registers than there are and spill.
-  f.set(steps, K);
-  f.block((done) => {
-    f.brIf(done, i32.leS(steps, 0));
-    f.loop((next) => {
-      for (let u = 0; u < UNROLL; u++) {
-        step(u);
-        f.set(steps, i32.sub(steps, 1));
-        if (u < UNROLL - 1) f.brIf(done, i32.eqz(steps));
-      }
-      advance(UNROLL);
-      f.brIf(next, steps);
-    });
   });
 
   f.if(hasBias, () => {
@@ -215,21 +284,13 @@ function emitPanelRows(m: ModuleBuilder, micro: readonly FunctionBuilder[]) {
   const callMicro = (kernel: FunctionBuilder, out: Operand<'i32'>, outStride: Operand<'i32'>, biasAt: Operand<'i32'>) =>
     f.call(kernel, i32.add(a, i32.mul(i, lda)), lda, b, K, out, outStride, biasAt, hasBias);
 
-  /** micro[mr − 1] for the runtime row count mr (1 ≤ mr ≤ MR), as a chain of ifs. */
-  const dispatch = (run: (kernel: FunctionBuilder) => void) => {
-    const chain = (rowsHere: number) => {
-      if (rowsHere === MR) return run(micro[MR - 1]);
-      f.if(i32.eq(mr, rowsHere), () => run(micro[rowsHere - 1]), () => chain(rowsHere + 1));
-    };
-    chain(1);
-  };
 
   f.if(
     i32.eq(cols, NR),
     () => {
       f.forRange(i, 0, M, MR, () => {
         f.set(mr, atMost(i32.sub(M, i), MR));
-        dispatch((kernel) => callMicro(kernel, i32.add(c, i32.mul(i, ldc)), ldc, bias));
+        forRowCount(f, mr, micro, (kernel) => callMicro(kernel, i32.add(c, i32.mul(i, ldc)), ldc, bias));
       });
     },
     () => {
@@ -242,15 +303,8 @@ function emitPanelRows(m: ModuleBuilder, micro: readonly FunctionBuilder[]) {
       });
       f.forRange(i, 0, M, MR, () => {
         f.set(mr, atMost(i32.sub(M, i), MR));
-        dispatch((kernel) => callMicro(kernel, tile, NR * F32, biasPad));
-        f.forRange(r, 0, mr, 1, () => {
-          f.forRange(j, 0, cols, 1, () => {
-            f.storeF32(
-              i32.add(i32.add(c, i32.mul(i32.add(i, r), ldc)), i32.shl(j, 2)),
-              f32.load(i32.add(tile, i32.shl(i32.add(i32.mul(r, NR), j), 2))),
-            );
-          });
-        });
+        forRowCount(f, mr, micro, (kernel) => callMicro(kernel, tile, NR * F32, biasPad));
+        copyEdgeTile(f, { tile, c, ldc, i, mr, cols }, r, j);
       });
     },
   );

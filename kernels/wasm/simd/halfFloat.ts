@@ -7,9 +7,8 @@
 import { f32x4, i32, i32x4, v128, type Expr, type Local } from '../emit/expr.js';
 import type { FunctionBuilder } from '../emit/func.js';
 import type { ModuleBuilder } from '../emit/module.js';
-import { lanes, NR } from './gemm.js';
+import { NR, packRemainder, storeTransposed } from './gemm.js';
 
-const F32 = 4;
 const HALF = 2;
 
 /**
@@ -55,33 +54,12 @@ export function emitPackPanelF16(m: ModuleBuilder): FunctionBuilder {
         f.set(h, v128.load16x4U(i32.add(i32.add(first, i32.mul(rowBytes, r)), i32.mul(k, HALF))));
         f.set(row, widenHalves(f, h, magnitude));
       });
-      for (let half = 0; half < NR / 4; half++) {
-        const [a, b, c, d] = rows.slice(4 * half, 4 * half + 4);
-        f.set(pairs[0], v128.shuffle(a, b, lanes(0, 4, 1, 5)));
-        f.set(pairs[1], v128.shuffle(c, d, lanes(0, 4, 1, 5)));
-        f.set(pairs[2], v128.shuffle(a, b, lanes(2, 6, 3, 7)));
-        f.set(pairs[3], v128.shuffle(c, d, lanes(2, 6, 3, 7)));
-        const out = i32.add(dst, i32.mul(k, NR * F32));
-        f.storeV128(out, v128.shuffle(pairs[0], pairs[1], lanes(0, 1, 4, 5)), (0 * NR + 4 * half) * F32);
-        f.storeV128(out, v128.shuffle(pairs[0], pairs[1], lanes(2, 3, 6, 7)), (1 * NR + 4 * half) * F32);
-        f.storeV128(out, v128.shuffle(pairs[2], pairs[3], lanes(0, 1, 4, 5)), (2 * NR + 4 * half) * F32);
-        f.storeV128(out, v128.shuffle(pairs[2], pairs[3], lanes(2, 3, 6, 7)), (3 * NR + 4 * half) * F32);
-      }
+      storeTransposed(f, rows, pairs, dst, k);
     });
   });
-  f.forRange(k, vectorK, K, 1, () => {
-    f.forRange(j, 0, NR, 1, () => {
-      f.set(n, i32.add(i32.mul(p, NR), j));
-      const out = i32.add(dst, i32.shl(i32.add(i32.mul(k, NR), j), 2));
-      f.if(
-        i32.ltS(n, N),
-        () => {
-          f.set(h, i32x4.splat(i32.load16U(i32.add(src, i32.mul(i32.add(i32.mul(n, K), k), HALF)))));
-          f.storeF32(out, f32x4.extractLane(widenHalves(f, h, magnitude), 0));
-        },
-        () => f.storeF32(out, 0),
-      );
-    });
+  packRemainder(f, { k, j, n }, vectorK, K, N, p, dst, (out) => {
+    f.set(h, i32x4.splat(i32.load16U(i32.add(src, i32.mul(i32.add(i32.mul(n, K), k), HALF)))));
+    f.storeF32(out, f32x4.extractLane(widenHalves(f, h, magnitude), 0));
   });
   return f;
 }

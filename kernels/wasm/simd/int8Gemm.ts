@@ -30,12 +30,11 @@ import { f32, f32x4, i32, i32x4, v128, type Operand } from '../emit/expr.js';
 import type { FunctionBuilder } from '../emit/func.js';
 import type { ModuleBuilder } from '../emit/module.js';
 import type { SimdActivation } from './activations.js';
-import { MR, NR } from './gemm.js';
+import { atMost, copyEdgeTile, forRowCount, MR, NR, unrolledSteps } from './gemm.js';
 
 const F32 = 4;
 /** Bytes of one packed k pair of a panel: NR columns × 2 int8. */
 const PAIR_BYTES = 2 * NR;
-const UNROLL = 4;
 const LIMIT = 127;
 
 /** Floats of per-thread scratch quantizedLinear needs: a panel's padded weight scales and bias, and an edge tile. */
@@ -44,11 +43,6 @@ export const INT8_SCRATCH_FLOATS = 2 * NR + MR * NR;
 /** Bytes of int16 activations per row for K inputs (K rounded up to even). */
 export function quantizedRowBytes(k: number): number {
   return (k + (k % 2)) * 2;
-}
-
-/** min(value, limit), without a branch. */
-function atMost(value: Operand<'i32'>, limit: number) {
-  return i32.select(limit, value, i32.gtS(value, limit));
 }
 
 /**
@@ -109,20 +103,9 @@ function emitMicroKernel(m: ModuleBuilder, mr: number) {
       bv.forEach((v, q) => f.set(acc[r][q], i32x4.add(acc[r][q], i32x4.dotI16x8S(splat, v))));
     });
   };
-  // Unrolled with an exit test after every step, as in gemm.ts (any pair count, no spills).
-  f.set(steps, pairs);
-  f.block((done) => {
-    f.brIf(done, i32.leS(steps, 0));
-    f.loop((next) => {
-      for (let u = 0; u < UNROLL; u++) {
-        step(u);
-        f.set(steps, i32.sub(steps, 1));
-        if (u < UNROLL - 1) f.brIf(done, i32.eqz(steps));
-      }
-      rows.forEach((row) => f.set(row, i32.add(row, UNROLL * 4)));
-      f.set(b, i32.add(b, UNROLL * PAIR_BYTES));
-      f.brIf(next, steps);
-    });
+  unrolledSteps(f, steps, pairs, step, (count) => {
+    rows.forEach((row) => f.set(row, i32.add(row, count * 4)));
+    f.set(b, i32.add(b, count * PAIR_BYTES));
   });
 
   scale.forEach((s, q) => f.set(s, v128.load(panel, q * 16)));
@@ -160,14 +143,8 @@ function emitQuantizedLinear(m: ModuleBuilder, micro: readonly FunctionBuilder[]
   const padded = f.local('i32', 'padded');
   const mr = f.local('i32', 'mr');
 
-  const dispatch = (out: Operand<'i32'>, outStride: Operand<'i32'>) => {
-    const chain = (rowsHere: number) => {
-      const call = () => f.call(micro[rowsHere - 1], i32.add(xq, i32.mul(i, lda)), lda, panel, pairs, out, outStride, i32.add(xScales, i32.shl(i, 2)), padded);
-      if (rowsHere === MR) return call();
-      f.if(i32.eq(mr, rowsHere), call, () => chain(rowsHere + 1));
-    };
-    chain(1);
-  };
+  const dispatch = (out: Operand<'i32'>, outStride: Operand<'i32'>) =>
+    forRowCount(f, mr, micro, (kernel) => f.call(kernel, i32.add(xq, i32.mul(i, lda)), lda, panel, pairs, out, outStride, i32.add(xScales, i32.shl(i, 2)), padded));
 
   f.set(padded, scratch);
   const tileOut = i32.add(scratch, 2 * NR * F32);
@@ -192,11 +169,7 @@ function emitQuantizedLinear(m: ModuleBuilder, micro: readonly FunctionBuilder[]
         () => dispatch(i32.add(block, i32.mul(i, ldc)), ldc),
         () => {
           dispatch(tileOut, NR * F32);
-          f.forRange(r, 0, mr, 1, () =>
-            f.forRange(j, 0, cols, 1, () =>
-              f.storeF32(i32.add(i32.add(block, i32.mul(i32.add(i, r), ldc)), i32.shl(j, 2)), f32.load(i32.add(tileOut, i32.shl(i32.add(i32.mul(r, NR), j), 2)))),
-            ),
-          );
+          copyEdgeTile(f, { tile: tileOut, c: block, ldc, i, mr, cols }, r, j);
         },
       );
     });
