@@ -73,20 +73,30 @@ const HIDDEN_ACTS: ReadonlyMap<string, HiddenAct> = new Map<string, HiddenAct>([
 
 const PROBLEM_TYPES: readonly ProblemType[] = ['single_label_classification', 'multi_label_classification', 'regression'];
 
-/** RobertaConfig.__init__'s defaults (transformers 4.36.2, configuration_roberta.py), for keys a file leaves out. */
-const ROBERTA_DEFAULTS = {
+/**
+ * RobertaConfig.__init__'s arguments and defaults (transformers 4.36.2, configuration_roberta.py):
+ * what a parse takes for a key the file leaves out, and what a saved folder's config.json spells
+ * out in full (train/checkpoint.ts).
+ */
+export const ROBERTA_CONFIG_DEFAULTS = {
   vocab_size: 50265,
   hidden_size: 768,
   num_hidden_layers: 12,
   num_attention_heads: 12,
   intermediate_size: 3072,
   hidden_act: 'gelu',
-  max_position_embeddings: 512,
-  type_vocab_size: 2,
-  layer_norm_eps: 1e-12,
   hidden_dropout_prob: 0.1,
   attention_probs_dropout_prob: 0.1,
+  max_position_embeddings: 512,
+  type_vocab_size: 2,
   initializer_range: 0.02,
+  layer_norm_eps: 1e-12,
+  pad_token_id: 1,
+  bos_token_id: 0,
+  eos_token_id: 2,
+  position_embedding_type: 'absolute',
+  use_cache: true,
+  classifier_dropout: null,
 } as const;
 
 /** Where a parse reports what HF would log as a warning (a one-line message). */
@@ -122,7 +132,7 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
         '(XLM-RoBERTa, CamemBERT and other RoBERTa variants are not accepted)',
     );
   }
-  const positionEmbeddingType = keys.optional('position_embedding_type', isString, 'a string') ?? 'absolute';
+  const positionEmbeddingType = keys.optional('position_embedding_type', isString, 'a string') ?? ROBERTA_CONFIG_DEFAULTS.position_embedding_type;
   if (positionEmbeddingType !== 'absolute') {
     keys.fail('position_embedding_type', `${describeJson(positionEmbeddingType)} is not supported: only "absolute" is`);
   }
@@ -133,23 +143,23 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
     }
   }
 
-  const vocabSize = keys.optional('vocab_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.vocab_size;
-  const hiddenSize = keys.optional('hidden_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.hidden_size;
-  const numHiddenLayers = keys.optional('num_hidden_layers', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.num_hidden_layers;
-  const numAttentionHeads = keys.optional('num_attention_heads', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.num_attention_heads;
+  const vocabSize = keys.optional('vocab_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_CONFIG_DEFAULTS.vocab_size;
+  const hiddenSize = keys.optional('hidden_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_CONFIG_DEFAULTS.hidden_size;
+  const numHiddenLayers = keys.optional('num_hidden_layers', isPositiveInteger, 'a positive integer') ?? ROBERTA_CONFIG_DEFAULTS.num_hidden_layers;
+  const numAttentionHeads = keys.optional('num_attention_heads', isPositiveInteger, 'a positive integer') ?? ROBERTA_CONFIG_DEFAULTS.num_attention_heads;
   if (hiddenSize % numAttentionHeads !== 0) {
     keys.fail('num_attention_heads', `${numAttentionHeads} does not divide hidden_size ${hiddenSize}`);
   }
-  const intermediateSize = keys.optional('intermediate_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.intermediate_size;
-  const actName = keys.optional('hidden_act', isString, 'a string') ?? ROBERTA_DEFAULTS.hidden_act;
+  const intermediateSize = keys.optional('intermediate_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_CONFIG_DEFAULTS.intermediate_size;
+  const actName = keys.optional('hidden_act', isString, 'a string') ?? ROBERTA_CONFIG_DEFAULTS.hidden_act;
   const hiddenAct = HIDDEN_ACTS.get(actName);
   if (hiddenAct === undefined) {
     const supported = [...HIDDEN_ACTS.keys()].join(', ');
     return keys.fail('hidden_act', `${describeJson(actName)} is not supported (supported: ${supported})`);
   }
-  const maxPositionEmbeddings = keys.optional('max_position_embeddings', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.max_position_embeddings;
-  const typeVocabSize = keys.optional('type_vocab_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_DEFAULTS.type_vocab_size;
-  const layerNormEps = keys.optional('layer_norm_eps', isPositiveNumber, 'a positive number') ?? ROBERTA_DEFAULTS.layer_norm_eps;
+  const maxPositionEmbeddings = keys.optional('max_position_embeddings', isPositiveInteger, 'a positive integer') ?? ROBERTA_CONFIG_DEFAULTS.max_position_embeddings;
+  const typeVocabSize = keys.optional('type_vocab_size', isPositiveInteger, 'a positive integer') ?? ROBERTA_CONFIG_DEFAULTS.type_vocab_size;
+  const layerNormEps = keys.optional('layer_norm_eps', isPositiveNumber, 'a positive number') ?? ROBERTA_CONFIG_DEFAULTS.layer_norm_eps;
 
   // HF reads bos/eos ids without checking them against the vocabulary; only the padding index
   // must lie inside the embedding table (nn.Embedding asserts padding_idx < num_embeddings).
@@ -157,7 +167,7 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
     const id = keys.optional(key, isNullOrNonNegativeInteger, 'a non-negative integer or null');
     return id === null ? undefined : (id ?? fallback);
   };
-  const padTokenId = tokenId('pad_token_id', 1);
+  const padTokenId = tokenId('pad_token_id', ROBERTA_CONFIG_DEFAULTS.pad_token_id);
   if (padTokenId === undefined) return keys.fail('pad_token_id', 'must be set: RoBERTa numbers positions from it');
   if (padTokenId >= vocabSize) keys.fail('pad_token_id', `${padTokenId} is not below vocab_size ${vocabSize}`);
   if (maxPositionEmbeddings <= padTokenId + 1) {
@@ -186,8 +196,8 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
     typeVocabSize,
     layerNormEps,
     padTokenId,
-    bosTokenId: tokenId('bos_token_id', 0),
-    eosTokenId: tokenId('eos_token_id', 2),
+    bosTokenId: tokenId('bos_token_id', ROBERTA_CONFIG_DEFAULTS.bos_token_id),
+    eosTokenId: tokenId('eos_token_id', ROBERTA_CONFIG_DEFAULTS.eos_token_id),
     architectures: keys.optional('architectures', isNullOrStringArray, 'an array of strings') ?? [],
     id2label,
     label2id,
@@ -195,11 +205,11 @@ export function parseRobertaConfig(json: unknown, source: string, warn: ConfigWa
     problemType: problemType as ProblemType | undefined,
     positionEmbeddingType: 'absolute',
     tieWordEmbeddings: keys.optional('tie_word_embeddings', isBoolean, 'a boolean') ?? true,
-    hiddenDropoutProb: probability('hidden_dropout_prob') ?? ROBERTA_DEFAULTS.hidden_dropout_prob,
-    attentionProbsDropoutProb: probability('attention_probs_dropout_prob') ?? ROBERTA_DEFAULTS.attention_probs_dropout_prob,
+    hiddenDropoutProb: probability('hidden_dropout_prob') ?? ROBERTA_CONFIG_DEFAULTS.hidden_dropout_prob,
+    attentionProbsDropoutProb: probability('attention_probs_dropout_prob') ?? ROBERTA_CONFIG_DEFAULTS.attention_probs_dropout_prob,
     classifierDropout: probability('classifier_dropout'),
     quantization: keys.optional('quantization', isQuantizationRecord, 'an object whose "dtype" is "q8" or "fp16"')?.dtype,
-    initializerRange: keys.optional('initializer_range', isPositiveNumber, 'a positive number') ?? ROBERTA_DEFAULTS.initializer_range,
+    initializerRange: keys.optional('initializer_range', isPositiveNumber, 'a positive number') ?? ROBERTA_CONFIG_DEFAULTS.initializer_range,
   };
 }
 

@@ -10,32 +10,12 @@
 
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ROBERTA_CONFIG_DEFAULTS } from '../model/config.js';
 import type { AnyRobertaModel } from '../model/roberta.js';
 import { encodeSafetensors, type SafetensorsWriteTensor } from '../model/weights/safetensorsWriter.js';
 import { TOKENIZER_FILES } from '../tokenizer/tokenizerFiles.js';
 import { namedParameters, splitByName } from './parameters.js';
 
-/** RobertaConfig.__init__'s arguments and defaults (transformers 4.36.2, configuration_roberta.py). */
-const ROBERTA_CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
-  vocab_size: 50265,
-  hidden_size: 768,
-  num_hidden_layers: 12,
-  num_attention_heads: 12,
-  intermediate_size: 3072,
-  hidden_act: 'gelu',
-  hidden_dropout_prob: 0.1,
-  attention_probs_dropout_prob: 0.1,
-  max_position_embeddings: 512,
-  type_vocab_size: 2,
-  initializer_range: 0.02,
-  layer_norm_eps: 1e-12,
-  pad_token_id: 1,
-  bos_token_id: 0,
-  eos_token_id: 2,
-  position_embedding_type: 'absolute',
-  use_cache: true,
-  classifier_dropout: null,
-};
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
