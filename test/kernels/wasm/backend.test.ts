@@ -4,29 +4,20 @@
 
 import '../../../index.js';
 import '../../../kernels/wasm/register.js';
-import { getBackendByName, ops, type Backend } from '../../../index.js';
+import { ops } from '../../../index.js';
 import { sizeClass } from '../../../kernels/wasm/arena.js';
 import { WasmBackend } from '../../../kernels/wasm/backend.js';
 import { describeUploadFrom } from '../../engine/uploadFrom.js';
 import { compareValues } from '../compare.js';
+import { fileBackends } from '../fileBackends.js';
 import { Random } from '../random.js';
 
-let wasm: WasmBackend;
-let cpu: Backend;
-
-beforeAll(async () => {
-  wasm = await WasmBackend.create({ threads: 2 });
-  cpu = await getBackendByName('cpu');
-});
-
-afterAll(async () => {
-  await wasm.dispose();
-});
+const backends = fileBackends({ wasm: () => WasmBackend.create({ threads: 2 }) });
 
 describe('WasmBackend storage', () => {
   it('keeps tensors as views into its shared memory, and copies on upload and read', async () => {
     const data = Float32Array.of(1, 2, 3);
-    const t = ops.tensor(data, [3], 'float32', wasm);
+    const t = ops.tensor(data, [3], 'float32', backends.wasm);
     const storage = t.info().storage as Float32Array;
     expect(storage.buffer.constructor.name).toBe('SharedArrayBuffer');
     expect(storage).not.toBe(data);
@@ -37,14 +28,14 @@ describe('WasmBackend storage', () => {
   });
 
   it('counts live tensor storage and reuses freed blocks', () => {
-    const before = wasm.memory();
-    const a = ops.tensor(new Float32Array(1000), [1000], 'float32', wasm);
-    expect(wasm.memory().buffers).toBe(before.buffers + 1);
-    expect(wasm.memory().bytes).toBe(before.bytes + 4000);
+    const before = backends.wasm.memory();
+    const a = ops.tensor(new Float32Array(1000), [1000], 'float32', backends.wasm);
+    expect(backends.wasm.memory().buffers).toBe(before.buffers + 1);
+    expect(backends.wasm.memory().bytes).toBe(before.bytes + 4000);
     const offset = (a.info().storage as Float32Array).byteOffset;
     a.dispose();
-    expect(wasm.memory().buffers).toBe(before.buffers);
-    const b = ops.tensor(new Float32Array(990), [990], 'float32', wasm); // same size class
+    expect(backends.wasm.memory().buffers).toBe(before.buffers);
+    const b = ops.tensor(new Float32Array(990), [990], 'float32', backends.wasm); // same size class
     expect((b.info().storage as Float32Array).byteOffset).toBe(offset);
     b.dispose();
   });
@@ -53,34 +44,34 @@ describe('WasmBackend storage', () => {
     const random = new Random(11);
     const wData = random.floats(24);
     const xData = random.floats(12);
-    const w = ops.tensor(wData.slice(), [6, 4], 'float32', wasm);
-    const x = ops.tensor(xData.slice(), [3, 4], 'float32', wasm);
+    const w = ops.tensor(wData.slice(), [6, 4], 'float32', backends.wasm);
+    const x = ops.tensor(xData.slice(), [3, 4], 'float32', backends.wasm);
     const wAsSquare = ops.reshape(w, [4, 6]); // the same storage as another weight shape
     const xWide = ops.reshape(x, [2, 6]);
     const first = await ops.linear(x, w).data();
     const again = await ops.linear(x, w).data();
     const other = await ops.linear(xWide, wAsSquare).data();
-    const wCpu = ops.tensor(wData.slice(), [6, 4], 'float32', cpu);
-    const xCpu = ops.tensor(xData.slice(), [3, 4], 'float32', cpu);
+    const wCpu = ops.tensor(wData.slice(), [6, 4], 'float32', backends.cpu);
+    const xCpu = ops.tensor(xData.slice(), [3, 4], 'float32', backends.cpu);
     expect(compareValues(await ops.linear(xCpu, wCpu).data(), first)).toBeNull();
     expect(compareValues(await ops.linear(ops.reshape(xCpu, [2, 6]), ops.reshape(wCpu, [4, 6])).data(), other)).toBeNull();
     expect([...again]).toEqual([...first]);
-    const pooled = wasm.memory().pooledBytes ?? 0;
+    const pooled = backends.wasm.memory().pooledBytes ?? 0;
     wAsSquare.dispose();
     w.dispose();
     // The weight's block and its two packings (6×4 and 4×6 into 8-column panels) return to the pool.
-    expect((wasm.memory().pooledBytes ?? 0) - pooled).toBe(sizeClass(24 * 4) + sizeClass(8 * 4 * 4) + sizeClass(8 * 6 * 4));
+    expect((backends.wasm.memory().pooledBytes ?? 0) - pooled).toBe(sizeClass(24 * 4) + sizeClass(8 * 4 * 4) + sizeClass(8 * 6 * 4));
     for (const t of [x, xWide]) t.dispose();
   });
 
   it('describes itself with its thread count', () => {
-    const simd = wasm.features.relaxed ? 'relaxed SIMD' : 'SIMD-128'; // relaxed where the engine has it (test/kernels/wasm/relaxed)
-    expect(wasm.description).toBe(`wasm: WebAssembly ${simd} kernels, 2 threads (Node worker_threads); other ops on the TypeScript reference kernels`);
-    expect(wasm.threads).toBe(2);
+    const simd = backends.wasm.features.relaxed ? 'relaxed SIMD' : 'SIMD-128'; // relaxed where the engine has it (test/kernels/wasm/relaxed)
+    expect(backends.wasm.description).toBe(`wasm: WebAssembly ${simd} kernels, 2 threads (Node worker_threads); other ops on the TypeScript reference kernels`);
+    expect(backends.wasm.threads).toBe(2);
   });
 });
 
-describeUploadFrom('wasm', async () => wasm);
+describeUploadFrom('wasm', async () => backends.wasm);
 
 describe('WasmBackend errors', () => {
   it('refuses bad options', async () => {

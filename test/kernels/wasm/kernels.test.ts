@@ -5,10 +5,11 @@
 
 import '../../../index.js';
 import '../../../kernels/wasm/register.js';
-import { getBackendByName, ops, tidy, type Backend, type Shape, type Tensor, type UnaryFn } from '../../../index.js';
+import { ops, tidy, type Backend, type Shape, type Tensor, type UnaryFn } from '../../../index.js';
 import { unaryFunctions } from '../../../kernels/cpu/activations.js';
 import { WasmBackend } from '../../../kernels/wasm/backend.js';
 import { compareValues, DEFAULT_TOLERANCE, type Tolerance } from '../compare.js';
+import { fileBackends } from '../fileBackends.js';
 import { Random, seedFrom } from '../random.js';
 
 interface Input {
@@ -29,20 +30,7 @@ const SIZES = [1, 3, 17, 33, 65, 127];
 const count = (shape: Shape) => shape.reduce((p, d) => p * d, 1);
 const floats = (r: Random, shape: Shape, lo = -1, hi = 1): Input => ({ data: r.floats(count(shape), lo, hi), shape });
 
-let cpu: Backend;
-let oneThread: WasmBackend;
-let twoThreads: WasmBackend;
-
-beforeAll(async () => {
-  cpu = await getBackendByName('cpu');
-  oneThread = await WasmBackend.create({ threads: 1 });
-  twoThreads = await WasmBackend.create({ threads: 2 });
-});
-
-afterAll(async () => {
-  await oneThread.dispose();
-  await twoThreads.dispose();
-});
+const backends = fileBackends({ oneThread: () => WasmBackend.create({ threads: 1 }), twoThreads: () => WasmBackend.create({ threads: 2 }) });
 
 async function evaluate(backend: Backend, inputs: readonly Input[], run: Case['run']): Promise<Float32Array> {
   const out = tidy(() => run(inputs.map((i) => ops.tensor(i.data.slice(), i.shape, undefined, backend))));
@@ -57,9 +45,9 @@ function check(cases: readonly Case[]): void {
   for (const c of cases) {
     it(c.name, async () => {
       const inputs = c.inputs(new Random(seedFrom(c.name)));
-      const reference = await evaluate(cpu, inputs, c.run);
-      const one = await evaluate(oneThread, inputs, c.run);
-      const two = await evaluate(twoThreads, inputs, c.run);
+      const reference = await evaluate(backends.cpu, inputs, c.run);
+      const one = await evaluate(backends.oneThread, inputs, c.run);
+      const two = await evaluate(backends.twoThreads, inputs, c.run);
       expect(compareValues(reference, two, c.tolerance ?? DEFAULT_TOLERANCE)).toBeNull();
       expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
     });
@@ -180,7 +168,7 @@ describe('GELU in the matrix kernel epilogue', () => {
   it('is within 2e-7 plus a rounding of the float64 definition over [−12, 12]', async () => {
     const x = Float32Array.from({ length: 24001 }, (_, i) => -12 + i / 1000);
     const one = Float32Array.of(1);
-    const y = await evaluate(twoThreads, [{ data: x, shape: [x.length, 1] }, { data: one, shape: [1, 1] }], ([t, w]) => ops.linear(t, w, undefined, 'gelu'));
+    const y = await evaluate(backends.twoThreads, [{ data: x, shape: [x.length, 1] }, { data: one, shape: [1, 1] }], ([t, w]) => ops.linear(t, w, undefined, 'gelu'));
     const expected = Array.from(x, (v) => unaryFunctions.gelu(v));
     expect(compareValues(expected, y, { atol: 2e-7, rtol: 2 ** -24 })).toBeNull();
   });

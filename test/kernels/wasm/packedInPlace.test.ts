@@ -5,12 +5,13 @@
 
 import '../../../index.js';
 import '../../../kernels/wasm/register.js';
-import { getBackendByName, ops, tidy, type Backend, type Tensor } from '../../../index.js';
+import { ops, tidy, type Tensor } from '../../../index.js';
 import { fromPretrained } from '../../../model/fromPretrained.js';
 import { WasmBackend } from '../../../kernels/wasm/backend.js';
 import { fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff } from '../../model/fixtureModels.js';
 import { PARITY_TOLERANCE } from '../../model/modelParity.js';
 import { compareValues } from '../compare.js';
+import { fileBackends } from '../fileBackends.js';
 import { Random, seedFrom } from '../random.js';
 
 const NR = 8;
@@ -37,17 +38,7 @@ async function take(t: Tensor): Promise<Float32Array> {
   }
 }
 
-let wasm: WasmBackend;
-let cpu: Backend;
-
-beforeAll(async () => {
-  wasm = await WasmBackend.create({ threads: 2 });
-  cpu = await getBackendByName('cpu');
-});
-
-afterAll(async () => {
-  await wasm.dispose();
-});
+const backends = fileBackends({ wasm: () => WasmBackend.create({ threads: 2 }) });
 
 describe('linear weights packed in place', () => {
   const shapes: [number, number, number][] = [
@@ -61,47 +52,47 @@ describe('linear weights packed in place', () => {
     it(`x[${m},${k}]·W[${n},${k}]ᵀ gives the bits of a separate packed copy, call after call`, async () => {
       const random = new Random(seedFrom(`packed ${m} ${n} ${k}`));
       const wData = random.floats(n * k);
-      const before = wasm.memory().bytes;
-      const x = ops.tensor(random.floats(m * k), [m, k], 'float32', wasm);
-      const b = ops.tensor(random.floats(n), [n], 'float32', wasm);
-      const w = ops.tensor(wData.slice(), [n, k], 'float32', wasm);
-      const bytes = wasm.memory().bytes;
+      const before = backends.wasm.memory().bytes;
+      const x = ops.tensor(random.floats(m * k), [m, k], 'float32', backends.wasm);
+      const b = ops.tensor(random.floats(n), [n], 'float32', backends.wasm);
+      const w = ops.tensor(wData.slice(), [n, k], 'float32', backends.wasm);
+      const bytes = backends.wasm.memory().bytes;
       const inPlace = [await take(ops.linear(x, w, b, 'gelu')), await take(ops.linear(x, w, b, 'gelu'))];
       const copyBytes = Math.ceil(n / NR) * NR * k * 4;
       const fits = n % NR === 0;
       // In place: the storage holds the panels and nothing was added; else a separate copy.
       expect(bits(raw(w)).equals(bits(fits ? panelsOf(wData, n, k) : wData))).toBe(true);
-      expect(wasm.memory().bytes).toBe(bytes + (fits ? 0 : copyBytes));
+      expect(backends.wasm.memory().bytes).toBe(bytes + (fits ? 0 : copyBytes));
       // Another op's read unpacks it for good; linear then packs a separate copy.
       ops.scale(w, 1).dispose();
       expect(bits(raw(w)).equals(bits(wData))).toBe(true);
       const separate = await take(ops.linear(x, w, b, 'gelu'));
-      expect(wasm.memory().bytes).toBe(bytes + copyBytes);
+      expect(backends.wasm.memory().bytes).toBe(bytes + copyBytes);
       for (const y of inPlace) expect(bits(y).equals(bits(separate))).toBe(true);
       const reference = await ops
-        .linear(ops.tensor(await x.data(), [m, k], 'float32', cpu), ops.tensor(wData, [n, k], 'float32', cpu), ops.tensor(await b.data(), [n], 'float32', cpu), 'gelu')
+        .linear(ops.tensor(await x.data(), [m, k], 'float32', backends.cpu), ops.tensor(wData, [n, k], 'float32', backends.cpu), ops.tensor(await b.data(), [n], 'float32', backends.cpu), 'gelu')
         .data();
       expect(compareValues(reference, separate)).toBeNull();
       for (const t of [x, b, w]) t.dispose();
-      expect(wasm.memory().bytes).toBe(before); // the copy went with the weight
+      expect(backends.wasm.memory().bytes).toBe(before); // the copy went with the weight
     });
   }
 
   it('reads back the original values while the storage stays packed', async () => {
     const random = new Random(21);
     const wData = random.floats(16 * 9);
-    const w = ops.tensor(wData.slice(), [16, 9], 'float32', wasm);
-    const x = ops.tensor(random.floats(2 * 9), [2, 9], 'float32', wasm);
+    const w = ops.tensor(wData.slice(), [16, 9], 'float32', backends.wasm);
+    const x = ops.tensor(random.floats(2 * 9), [2, 9], 'float32', backends.wasm);
     const first = await take(ops.linear(x, w));
     const packed = panelsOf(wData, 16, 9);
     expect(bits(raw(w)).equals(bits(packed))).toBe(true);
     expect(bits(await w.data()).equals(bits(wData))).toBe(true);
-    expect(bits(wasm.readSync(w.info().storage as Float32Array, 'float32', w.size)).equals(bits(wData))).toBe(true);
+    expect(bits(backends.wasm.readSync(w.info().storage as Float32Array, 'float32', w.size)).equals(bits(wData))).toBe(true);
     expect(bits(raw(w)).equals(bits(packed))).toBe(true);
     // A second linear reuses the panels: not packed again (that would scramble them) or copied.
-    const bytes = wasm.memory().bytes;
+    const bytes = backends.wasm.memory().bytes;
     expect(bits(await take(ops.linear(x, w))).equals(bits(first))).toBe(true);
-    expect(wasm.memory().bytes).toBe(bytes);
+    expect(backends.wasm.memory().bytes).toBe(bytes);
     expect(bits(raw(w)).equals(bits(packed))).toBe(true);
     for (const t of [x, w]) t.dispose();
   });
@@ -123,12 +114,12 @@ describe('linear weights packed in place', () => {
     it(`${name} on a weight packed in place sees its original values`, async () => {
       const random = new Random(seedFrom(name));
       const wData = random.floats(16 * 7);
-      const w = ops.tensor(wData.slice(), [16, 7], 'float32', wasm);
-      const x = ops.tensor(random.floats(3 * 7), [3, 7], 'float32', wasm);
+      const w = ops.tensor(wData.slice(), [16, 7], 'float32', backends.wasm);
+      const x = ops.tensor(random.floats(3 * 7), [3, 7], 'float32', backends.wasm);
       const y = await take(ops.linear(x, w));
       expect(bits(raw(w)).equals(bits(panelsOf(wData, 16, 7)))).toBe(true);
       const ours = await take(tidy(() => op(w)));
-      const reference = await take(tidy(() => op(ops.tensor(wData, [16, 7], 'float32', cpu))));
+      const reference = await take(tidy(() => op(ops.tensor(wData, [16, 7], 'float32', backends.cpu))));
       expect(compareValues(reference, ours)).toBeNull();
       // Unpacked for good; linear still right, now from a separate copy.
       expect(bits(raw(w)).equals(bits(wData))).toBe(true);
@@ -140,22 +131,22 @@ describe('linear weights packed in place', () => {
   it('a weight packed for one shape and used with another gets a copy per shape, and reads stay row-major', async () => {
     const random = new Random(5);
     const wData = random.floats(16 * 12);
-    const w = ops.tensor(wData.slice(), [16, 12], 'float32', wasm);
+    const w = ops.tensor(wData.slice(), [16, 12], 'float32', backends.wasm);
     const w2 = ops.reshape(w, [24, 8]);
-    const x = ops.tensor(random.floats(12), [1, 12], 'float32', wasm);
-    const x2 = ops.tensor(random.floats(8), [1, 8], 'float32', wasm);
-    const bytes = wasm.memory().bytes;
+    const x = ops.tensor(random.floats(12), [1, 12], 'float32', backends.wasm);
+    const x2 = ops.tensor(random.floats(8), [1, 8], 'float32', backends.wasm);
+    const bytes = backends.wasm.memory().bytes;
     const y = await take(ops.linear(x, w));
     expect(bits(raw(w)).equals(bits(panelsOf(wData, 16, 12)))).toBe(true);
     // The second shape unpacks the storage for good and takes a copy; the first shape then another.
     const y2 = await take(ops.linear(x2, w2));
     expect(bits(raw(w)).equals(bits(wData))).toBe(true);
-    expect(wasm.memory().bytes).toBe(bytes + 24 * 8 * 4);
+    expect(backends.wasm.memory().bytes).toBe(bytes + 24 * 8 * 4);
     expect(bits(await take(ops.linear(x, w))).equals(bits(y))).toBe(true);
-    expect(wasm.memory().bytes).toBe(bytes + (16 * 12 + 24 * 8) * 4);
+    expect(backends.wasm.memory().bytes).toBe(bytes + (16 * 12 + 24 * 8) * 4);
     expect(bits(await take(ops.linear(x2, w2))).equals(bits(y2))).toBe(true);
-    expect(wasm.memory().bytes).toBe(bytes + (16 * 12 + 24 * 8) * 4);
-    const reference = await take(ops.linear(ops.tensor(await x2.data(), [1, 8], 'float32', cpu), ops.tensor(wData, [24, 8], 'float32', cpu)));
+    expect(backends.wasm.memory().bytes).toBe(bytes + (16 * 12 + 24 * 8) * 4);
+    const reference = await take(ops.linear(ops.tensor(await x2.data(), [1, 8], 'float32', backends.cpu), ops.tensor(wData, [24, 8], 'float32', backends.cpu)));
     expect(compareValues(reference, y2)).toBeNull();
     for (const t of [x, x2, w2, w]) t.dispose();
   });
@@ -164,12 +155,12 @@ describe('linear weights packed in place', () => {
     const random = new Random(8);
     const [vocab, hidden] = [24, 5];
     const tableData = random.floats(vocab * hidden);
-    const table = ops.tensor(tableData.slice(), [vocab, hidden], 'float32', wasm);
+    const table = ops.tensor(tableData.slice(), [vocab, hidden], 'float32', backends.wasm);
     const idList = [3, 23, 0, 11];
-    const ids = ops.tensor(Int32Array.from(idList), [4], 'int32', wasm);
+    const ids = ops.tensor(Int32Array.from(idList), [4], 'int32', backends.wasm);
     const expectedRows = Float32Array.from(idList.flatMap((id) => [...tableData.subarray(id * hidden, (id + 1) * hidden)]));
-    const tableCpu = ops.tensor(tableData, [vocab, hidden], 'float32', cpu);
-    const bytes = wasm.memory().bytes;
+    const tableCpu = ops.tensor(tableData, [vocab, hidden], 'float32', backends.cpu);
+    const bytes = backends.wasm.memory().bytes;
     const seen: { bytes: number; rowMajor: boolean }[] = [];
     let first: Float32Array | undefined;
     for (let forward = 0; forward < 4; forward++) {
@@ -179,9 +170,9 @@ describe('linear weights packed in place', () => {
       rows.dispose();
       first ??= values;
       expect(bits(values).equals(bits(first))).toBe(true);
-      const reference = await take(ops.linear(ops.tensor(expectedRows, [4, hidden], 'float32', cpu), tableCpu));
+      const reference = await take(ops.linear(ops.tensor(expectedRows, [4, hidden], 'float32', backends.cpu), tableCpu));
       expect(compareValues(reference, values)).toBeNull();
-      seen.push({ bytes: wasm.memory().bytes - bytes, rowMajor: bits(raw(table)).equals(bits(tableData)) });
+      seen.push({ bytes: backends.wasm.memory().bytes - bytes, rowMajor: bits(raw(table)).equals(bits(tableData)) });
     }
     // First forward: packed in place. The second gather unpacks it for good; from then on one copy.
     const copy = { bytes: vocab * hidden * 4, rowMajor: true };

@@ -7,15 +7,15 @@
 // is chosen there and nowhere else (a GPU session runs the same cases on it).
 
 import '../../../kernels/wgsl/register.js';
-import { getBackendByName, liveCounts, ops, tidy, type Backend, type UnaryFn } from '../../../index.js';
+import { liveCounts, ops, tidy, type Backend, type UnaryFn } from '../../../index.js';
 import { halfBitsToFloat, narrowToHalves, widenHalves } from '../../../engine/halfFloat.js';
-import type { WebGpuBackend } from '../../../kernels/wgsl/backend.js';
 import { createWebGpuBackend } from '../../../kernels/wgsl/create.js';
 import { gatherWgsl } from '../../../kernels/wgsl/gather.wgsl.js';
 import { matmulTiledWgsl } from '../../../kernels/wgsl/matmulTiled.wgsl.js';
 import { MATMUL_VERSIONS } from '../../../kernels/wgsl/matmulVersions.js';
 import { chooseWeightPaths } from '../../../kernels/wgsl/weightPaths.js';
 import { compareValues, EXACT } from '../compare.js';
+import { fileBackends } from '../fileBackends.js';
 import { Random, seedFrom } from '../random.js';
 
 /** float32 products summed in another order than the CPU's float64 ones, over K ≤ 70. */
@@ -55,42 +55,34 @@ async function runLinear(backend: Backend, c: LinearCase, weightDtype: 'float16'
   return data;
 }
 
-let cpu: Backend;
-let gpu: WebGpuBackend;
-beforeAll(async () => {
-  cpu = await getBackendByName('cpu');
-  gpu = await createWebGpuBackend();
-});
-afterAll(async () => {
-  await gpu.dispose();
-});
+const backends = fileBackends({ gpu: () => createWebGpuBackend() });
 
 describe('linear with a float16 weight', () => {
   for (const version of MATMUL_VERSIONS) {
     it(`${version}: equals float32 products on the widened weights, and the CPU's float16 linear`, async () => {
-      gpu.matmulVersion = version;
+      backends.gpu.matmulVersion = version;
       const tensorsBefore = liveCounts().tensors;
-      const memoryBefore = gpu.memory();
+      const memoryBefore = backends.gpu.memory();
       const failures: string[] = [];
       for (const c of LINEAR_CASES) {
-        const got = await runLinear(gpu, c, 'float16');
-        const widened = compareValues(await runLinear(cpu, c, 'float32'), got, PRODUCT_TOLERANCE);
-        const cpuHalf = compareValues(await runLinear(cpu, c, 'float16'), got, PRODUCT_TOLERANCE);
+        const got = await runLinear(backends.gpu, c, 'float16');
+        const widened = compareValues(await runLinear(backends.cpu, c, 'float32'), got, PRODUCT_TOLERANCE);
+        const cpuHalf = compareValues(await runLinear(backends.cpu, c, 'float16'), got, PRODUCT_TOLERANCE);
         if (widened) failures.push(`${JSON.stringify(c)} vs float32 on widened weights: ${widened}`);
         if (cpuHalf) failures.push(`${JSON.stringify(c)} vs the CPU: ${cpuHalf}`);
       }
       expect(failures).toEqual([]);
-      const path = gpu.weightPaths.shaderF16 ? 'bf16' : 'bpacked';
-      expect(gpu.compiledKernels().filter((key) => key.includes(path)).length).toBeGreaterThan(0);
+      const path = backends.gpu.weightPaths.shaderF16 ? 'bf16' : 'bpacked';
+      expect(backends.gpu.compiledKernels().filter((key) => key.includes(path)).length).toBeGreaterThan(0);
       // The blocked shader reads four halves at once where `in` is a multiple of 4 (bQuad).
-      if (version === 'blocked') expect(gpu.compiledKernels().filter((key) => key.includes(`b4,${path}`)).length).toBeGreaterThan(0);
+      if (version === 'blocked') expect(backends.gpu.compiledKernels().filter((key) => key.includes(`b4,${path}`)).length).toBeGreaterThan(0);
       // Every tensor and buffer the runs made went back (to the pool).
       expect(liveCounts().tensors).toBe(tensorsBefore);
-      expect(gpu.memory().bytes).toBe(memoryBefore.bytes);
+      expect(backends.gpu.memory().bytes).toBe(memoryBefore.bytes);
     });
   }
   afterAll(() => {
-    gpu.matmulVersion = 'auto';
+    backends.gpu.matmulVersion = 'auto';
   });
 });
 
@@ -103,7 +95,7 @@ describe('gather from a float16 table', () => {
     const table = Uint16Array.from({ length: rows * width }, (_, i) => (i < special.length ? special[i] : r.int(0, 0xffff) & 0xfbff)); // no NaN: compared exactly below
     const ids = Int32Array.from([3, 0, 10, 1, 1, 7, 0, 9]);
     const expected = Float32Array.from([...ids].flatMap((id) => Array.from(table.subarray(id * width, (id + 1) * width), halfBitsToFloat)));
-    const y = tidy(() => ops.gather(ops.tensor(table, [rows, width], 'float16', gpu), ops.tensor(ids, [2, 4], 'int32', gpu)));
+    const y = tidy(() => ops.gather(ops.tensor(table, [rows, width], 'float16', backends.gpu), ops.tensor(ids, [2, 4], 'int32', backends.gpu)));
     expect(y.dtype).toBe('float32');
     expect(y.shape).toEqual([2, 4, width]);
     const got = await y.data();
@@ -120,7 +112,7 @@ describe('which float16 path', () => {
     expect(chooseWeightPaths([], new Set()).shaderF16).toBe(false);
     expect(chooseWeightPaths([], new Set(['shader-f16']), { shaderF16: false }).shaderF16).toBe(false);
     expect(() => chooseWeightPaths([], new Set(), { shaderF16: true })).toThrow(/weightPaths.shaderF16 was asked for, but this device lacks the 'shader-f16' feature/);
-    expect(gpu.weightPaths.shaderF16).toBe(gpu.device.features.has('shader-f16'));
+    expect(backends.gpu.weightPaths.shaderF16).toBe(backends.gpu.device.features.has('shader-f16'));
   });
 
   it('the f16 shaders enable f16 and bind halves as f16; the portable ones use neither', () => {

@@ -5,14 +5,14 @@
 // SwiftShader: q8 ≤ 8.4e-7, fp16 ≤ 1.4e-6 (float32 rounding in the other ops).
 
 import '../../../kernels/wgsl/register.js';
-import { getBackendByName, liveCounts, type Backend } from '../../../index.js';
+import { liveCounts, type Backend } from '../../../index.js';
 import { ForwardReplay } from '../../../model/forwardReplay.js';
 import { fromPretrained } from '../../../model/fromPretrained.js';
 import { disposeOutput, namedOutputs } from '../../../model/roberta.js';
 import type { WeightPrecision } from '../../../model/precision.js';
-import type { WebGpuBackend } from '../../../kernels/wgsl/backend.js';
 import { createWebGpuBackend } from '../../../kernels/wgsl/create.js';
 import { compareValues, EXACT } from '../compare.js';
+import { fileBackends } from '../fileBackends.js';
 import { FIXTURE_MODELS, fixtureDir, fixtureInputs, maxAbsDiff, type FixtureModel } from '../../model/fixtureModels.js';
 
 const TOLERANCE = 1e-4;
@@ -29,35 +29,27 @@ async function forward(name: FixtureModel, dtype: WeightPrecision, backend: Back
   return values;
 }
 
-let cpu: Backend;
-let gpu: WebGpuBackend;
-beforeAll(async () => {
-  cpu = await getBackendByName('cpu');
-  gpu = await createWebGpuBackend();
-});
-afterAll(async () => {
-  await gpu.dispose();
-});
+const backends = fileBackends({ gpu: () => createWebGpuBackend() });
 
 for (const dtype of ['q8', 'fp16'] as const) {
   describe(`dtype ${dtype}: webgpu equals cpu (max |Δ| ≤ ${TOLERANCE})`, () => {
     for (const name of FIXTURE_MODELS) {
       it(name, async () => {
         const tensorsBefore = liveCounts().tensors;
-        const bytesBefore = gpu.memory().bytes;
-        const want = await forward(name, dtype, cpu);
-        const got = await forward(name, dtype, gpu);
+        const bytesBefore = backends.gpu.memory().bytes;
+        const want = await forward(name, dtype, backends.cpu);
+        const got = await forward(name, dtype, backends.gpu);
         expect([...got.keys()]).toEqual([...want.keys()]);
         const worst = [...want].map(([key, values]) => ({ key, diff: maxAbsDiff(values, got.get(key)!) })).sort((a, b) => b.diff - a.diff)[0];
         expect(worst.diff).toBeLessThanOrEqual(TOLERANCE);
         // The forward ran the int8 / float16 kernels (by their pipelines' names).
-        const kernels = gpu.compiledKernels();
-        const half = gpu.weightPaths.shaderF16 ? 'f16' : 'packed';
+        const kernels = backends.gpu.compiledKernels();
+        const half = backends.gpu.weightPaths.shaderF16 ? 'f16' : 'packed';
         if (dtype === 'q8') expect(kernels.some((key) => key.startsWith('int8Product('))).toBe(true);
         else expect([kernels.some((key) => key.includes(`b${half}`)), kernels.includes(`gather(float16 ${half})`)]).toEqual([true, true]);
         // The model's weights, activations and the kernels' scratch buffers all went back.
         expect(liveCounts().tensors).toBe(tensorsBefore);
-        expect(gpu.memory().bytes).toBe(bytesBefore);
+        expect(backends.gpu.memory().bytes).toBe(bytesBefore);
       });
     }
   });
@@ -66,7 +58,7 @@ for (const dtype of ['q8', 'fp16'] as const) {
 describe('a recorded forward replays the int8 and float16 kernels', () => {
   for (const dtype of ['q8', 'fp16'] as const) {
     it(`${dtype}: a replay on other inputs equals a fresh forward bit for bit (scratch buffers included)`, async () => {
-      const model = await fromPretrained(fixtureDir('tiny-cls'), { backend: gpu, dtype });
+      const model = await fromPretrained(fixtureDir('tiny-cls'), { backend: backends.gpu, dtype });
       const { input_ids: ids, attention_mask: mask } = fixtureInputs('tiny-cls');
       const replay = new ForwardReplay(model);
       const recorded = replay.forward({ inputIds: ids, attentionMask: mask });

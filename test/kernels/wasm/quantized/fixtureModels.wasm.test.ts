@@ -8,12 +8,13 @@
 
 import '../../../../index.js';
 import '../../../../kernels/wasm/register.js';
-import { getBackendByName, type Backend } from '../../../../index.js';
+import type { Backend } from '../../../../index.js';
 import { fromPretrained } from '../../../../model/fromPretrained.js';
 import type { WeightPrecision } from '../../../../model/precision.js';
 import { disposeOutput, namedOutputs } from '../../../../model/roberta.js';
 import { WasmBackend } from '../../../../kernels/wasm/backend.js';
 import { FIXTURE_MODELS, fixtureDir, fixtureExpected, fixtureInputs, maxAbsDiff, type FixtureModel } from '../../../model/fixtureModels.js';
+import { fileBackends } from '../../fileBackends.js';
 
 const FINAL = ['last_hidden_state', 'pooler_output', 'logits', 'start_logits', 'end_logits'];
 /** max |wasm − cpu| per dtype, and max |wasm − HF float32| (the cpu bounds of test/model/quantize/accuracy.test.ts). */
@@ -22,17 +23,7 @@ const BOUNDS = {
   q8: { cpu: 1e-5, hf: 0.12 },
 } as const;
 
-let cpu: Backend;
-let wasm: WasmBackend;
-
-beforeAll(async () => {
-  cpu = await getBackendByName('cpu');
-  wasm = await WasmBackend.create({ threads: 2 });
-});
-
-afterAll(async () => {
-  await wasm.dispose();
-});
+const backends = fileBackends({ wasm: () => WasmBackend.create({ threads: 2 }) });
 
 async function outputs(name: FixtureModel, dtype: WeightPrecision, backend: Backend): Promise<Map<string, Float32Array>> {
   const model = await fromPretrained(fixtureDir(name), { backend, dtype });
@@ -47,8 +38,8 @@ async function outputs(name: FixtureModel, dtype: WeightPrecision, backend: Back
 
 describe.each(['fp16', 'q8'] as const)('%s on wasm', (dtype) => {
   it.each(FIXTURE_MODELS)('%s: every final output near the CPU reference and Hugging Face', async (name) => {
-    const reference = await outputs(name, dtype, cpu);
-    const ours = await outputs(name, dtype, wasm);
+    const reference = await outputs(name, dtype, backends.cpu);
+    const ours = await outputs(name, dtype, backends.wasm);
     const expected = fixtureExpected(name);
     expect([...ours.keys()].sort()).toEqual([...reference.keys()].sort());
     const deviations = [...ours].map(([key, data]) => ({ key, cpu: maxAbsDiff(data, reference.get(key)!), hf: maxAbsDiff(data, expected.get(key)!.data) }));

@@ -6,23 +6,14 @@
 
 import '../../../../index.js';
 import '../../../../kernels/wasm/register.js';
-import { getBackendByName, ops, tidy, type Backend, type Tensor, type UnaryFn } from '../../../../index.js';
+import { ops, tidy, type Backend, type Tensor, type UnaryFn } from '../../../../index.js';
 import { floatToHalfBits, halfBitsToFloat } from '../../../../engine/halfFloat.js';
 import { WasmBackend } from '../../../../kernels/wasm/backend.js';
 import { compareValues } from '../../compare.js';
+import { fileBackends } from '../../fileBackends.js';
 import { Random, seedFrom } from '../../random.js';
 
-let cpu: Backend;
-let wasm: WasmBackend;
-
-beforeAll(async () => {
-  cpu = await getBackendByName('cpu');
-  wasm = await WasmBackend.create({ threads: 2 });
-});
-
-afterAll(async () => {
-  await wasm.dispose();
-});
+const backends = fileBackends({ wasm: () => WasmBackend.create({ threads: 2 }) });
 
 async function take(t: Tensor): Promise<Float32Array> {
   try {
@@ -43,12 +34,12 @@ function linearCase(m: number, n: number, k: number, bias: boolean, activation: 
     const b = r.floats(n);
     const on = (backend: Backend, weight: Tensor) =>
       tidy(() => ops.linear(ops.tensor(x, [m, k], 'float32', backend), weight, bias ? ops.tensor(b, [n], 'float32', backend) : undefined, activation));
-    const half = ops.tensor(w, [n, k], 'float16', wasm);
-    const got = await take(on(wasm, half));
+    const half = ops.tensor(w, [n, k], 'float16', backends.wasm);
+    const got = await take(on(backends.wasm, half));
     expect([...(await half.data())]).toEqual([...w]); // storage untouched: still the half floats
     half.dispose();
-    expect(compareValues(await take(on(cpu, ops.tensor(widened, [n, k], 'float32', cpu))), got)).toBeNull();
-    expect(bits(got).equals(bits(await take(on(wasm, ops.tensor(widened, [n, k], 'float32', wasm)))))).toBe(true);
+    expect(compareValues(await take(on(backends.cpu, ops.tensor(widened, [n, k], 'float32', backends.cpu))), got)).toBeNull();
+    expect(bits(got).equals(bits(await take(on(backends.wasm, ops.tensor(widened, [n, k], 'float32', backends.wasm)))))).toBe(true);
   });
 }
 
@@ -60,9 +51,9 @@ describe('wasm linear with a float16 weight', () => {
   const specials = [0x0000, 0x8000, 0x0001, 0x03ff, 0x8200, 0x0400, 0x3c00, 0xbc00, 0x7bff, 0xfbff, 0x7c00, 0xfc00];
   linearCase(1, 8, 12, false, null, () => Uint16Array.from({ length: 96 }, (_, i) => specials[(i * 5) % specials.length]));
   it('stores the weight in 2 bytes per element', () => {
-    const before = wasm.memory().bytes;
-    const t = ops.tensor(new Uint16Array(40), [8, 5], 'float16', wasm);
-    expect(wasm.memory().bytes - before).toBe(80);
+    const before = backends.wasm.memory().bytes;
+    const t = ops.tensor(new Uint16Array(40), [8, 5], 'float16', backends.wasm);
+    expect(backends.wasm.memory().bytes - before).toBe(80);
     t.dispose();
   });
 });

@@ -6,25 +6,13 @@
 
 import '../../../../index.js';
 import '../../../../kernels/wasm/register.js';
-import { getBackendByName, ops, quantizeWeight, tidy, type Backend, type UnaryFn } from '../../../../index.js';
+import { ops, quantizeWeight, tidy, type Backend, type UnaryFn } from '../../../../index.js';
 import { WasmBackend } from '../../../../kernels/wasm/backend.js';
 import { compareValues } from '../../compare.js';
+import { fileBackends } from '../../fileBackends.js';
 import { Random, seedFrom } from '../../random.js';
 
-let cpu: Backend;
-let oneThread: WasmBackend;
-let twoThreads: WasmBackend;
-
-beforeAll(async () => {
-  cpu = await getBackendByName('cpu');
-  oneThread = await WasmBackend.create({ threads: 1 });
-  twoThreads = await WasmBackend.create({ threads: 2 });
-});
-
-afterAll(async () => {
-  await oneThread.dispose();
-  await twoThreads.dispose();
-});
+const backends = fileBackends({ oneThread: () => WasmBackend.create({ threads: 1 }), twoThreads: () => WasmBackend.create({ threads: 2 }) });
 
 interface Case {
   readonly m: number;
@@ -76,9 +64,9 @@ const EXACT_CASES: Case[] = [
 describe('wasm quantizedLinear equals the CPU kernel bit for bit', () => {
   for (const c of EXACT_CASES) {
     it(name(c), async () => {
-      const reference = await run(cpu, c);
-      const one = await run(oneThread, c);
-      const two = await run(twoThreads, c);
+      const reference = await run(backends.cpu, c);
+      const one = await run(backends.oneThread, c);
+      const two = await run(backends.twoThreads, c);
       expect(bits(one).equals(bits(reference))).toBe(true);
       expect(bits(two).equals(bits(reference))).toBe(true);
     });
@@ -89,7 +77,7 @@ describe('wasm quantizedLinear with an activation', () => {
   for (const activation of ['gelu', 'tanh'] as const) {
     const c: Case = { m: 7, n: 19, k: 65, bias: true, activation };
     it(name(c), async () => {
-      expect(compareValues(await run(cpu, c), await run(twoThreads, c), { atol: 3e-7, rtol: 2 ** -22 })).toBeNull();
+      expect(compareValues(await run(backends.cpu, c), await run(backends.twoThreads, c), { atol: 3e-7, rtol: 2 ** -22 })).toBeNull();
     });
   }
 });
@@ -98,13 +86,13 @@ describe('int8 weight storage', () => {
   it('packs a weight in place on first use and still reads back its row-major values', async () => {
     const r = new Random(5);
     const q = quantizeWeight(r.floats(16 * 6), 16, 6);
-    const before = oneThread.memory().bytes;
-    const w = ops.tensor(q.values, [16, 6], 'int8', oneThread);
-    expect(oneThread.memory().bytes - before).toBe(96); // one byte per weight
-    const s = ops.tensor(q.scales, [16], 'float32', oneThread);
-    const x = ops.tensor(r.floats(12), [2, 6], 'float32', oneThread);
+    const before = backends.oneThread.memory().bytes;
+    const w = ops.tensor(q.values, [16, 6], 'int8', backends.oneThread);
+    expect(backends.oneThread.memory().bytes - before).toBe(96); // one byte per weight
+    const s = ops.tensor(q.scales, [16], 'float32', backends.oneThread);
+    const x = ops.tensor(r.floats(12), [2, 6], 'float32', backends.oneThread);
     const y = ops.quantizedLinear(x, w, s);
-    expect(oneThread.memory().bytes - before).toBe(96 + 64 + 48 + 128); // packed in place: no copy
+    expect(backends.oneThread.memory().bytes - before).toBe(96 + 64 + 48 + 128); // packed in place: no copy
     expect([...(await w.data())]).toEqual([...q.values]);
     for (const t of [w, s, x, y]) t.dispose();
   });
