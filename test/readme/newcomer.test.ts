@@ -5,12 +5,12 @@
 // registry, so a dependency whose install script needs a download or an environment variable
 // fails here as it would for a newcomer. The README's second command is what `.ci/run` runs.
 
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureRandomModel, RANDOM_MODEL_PRESETS } from '../../bench/randomModel.js';
 import { DEFAULT_CLASSIFY_MODEL } from '../../cli/classify.js';
 import { parseSafetensors, safetensorsTensors } from '../../model/weights/safetensors.js';
+import { runProcess, type ProcessRun } from '../childProcess.js';
 import { FakeHub, type RepoFile } from '../hub/fakeHub.js';
 import { torchSaveFloat32 } from '../model/weights/torchWriter.js';
 import { makeTempDir } from '../tempDir.js';
@@ -35,23 +35,9 @@ async function standInRepo(dir: string): Promise<{ files: Record<string, RepoFil
   };
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `command` with bash in `cwd` with exactly `env`: nothing inherited, not even npm's own npm_* variables. */
-function runShell(command: string, cwd: string, env: Record<string, string>, timeoutMs: number): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
+function runShell(command: string, cwd: string, env: Record<string, string>, timeoutMs: number): Promise<ProcessRun> {
+  return runProcess('bash', ['-c', command], { cwd, env, timeout: timeoutMs, killSignal: 'SIGKILL' });
 }
 
 describe("the README's commands", () => {

@@ -4,7 +4,6 @@
 // process started with the flag (from dist/: `npm run build` first), which must report that it
 // detected relaxed SIMD and built its kernels with it.
 
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import '../../../../index.js';
@@ -12,6 +11,7 @@ import '../../../../kernels/wasm/register.js';
 import { disposeBackends, getBackendByName, ops, type Shape } from '../../../../index.js';
 import { WasmBackend } from '../../../../kernels/wasm/backend.js';
 import { hasRelaxedSimd } from '../../../../kernels/wasm/features.js';
+import { runProcess, type ProcessRun } from '../../../childProcess.js';
 import { runCli } from '../../../cli/runCli.js';
 import { compareValues, type Tolerance } from '../../compare.js';
 import { Random } from '../../random.js';
@@ -54,19 +54,10 @@ interface ChildReport {
 }
 
 /** Runs `script` (the case runner, which reads the cases on its stdin, by default) in node --experimental-wasm-relaxed-simd. */
-function runChild(env: NodeJS.ProcessEnv, script = CHILD, args: readonly string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runChild(env: NodeJS.ProcessEnv, script = CHILD, args: readonly string[] = []): Promise<ProcessRun> {
   if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build first`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--experimental-wasm-relaxed-simd', script, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    // Only the case runner reads its stdin: writing to a process that exits unread fails (EPIPE).
-    child.stdin.end(script === CHILD ? JSON.stringify(CASES) : undefined);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
+  const input = script === CHILD ? JSON.stringify(CASES) : undefined;
+  return runProcess(process.execPath, ['--experimental-wasm-relaxed-simd', script, ...args], { env, input });
 }
 
 describe('relaxed SIMD in a child process with --experimental-wasm-relaxed-simd', () => {
