@@ -28,30 +28,38 @@ struct Params {
 ${withResidual ? '@group(0) @binding(4) var<storage, read> residual: array<f32>;' : ''}
 @group(0) @binding(${withResidual ? 5 : 4}) var<storage, read_write> y: array<f32>;
 
+${rowValueWgsl(withResidual)}
+${rowKernelMain(workgroupSize, `${ROW_STATISTICS_WGSL}
+  for (var j = t; j < n; j += WORKGROUP) {
+    let deviation = (value(start + j) - shift) - meanShifted;
+    y[start + j] = deviation * rstd * weight[j] + bias[j];
+  }
+`)}
+`;
+
+/** `value(at)`: element `at` of v = x + residual (x alone without a residual), summed in f32. */
+export const rowValueWgsl = (withResidual: boolean) => /* wgsl */ `
 fn value(at: u32) -> f32 {
   ${withResidual ? 'return x[at] + residual[at];' : 'return x[at];'}
 }
+`;
 
-${rowKernelMain(workgroupSize, `
+/**
+ * The statistics of one row inside rowKernelMain, with the shifted two-pass form above: `shift`
+ * (v₀), `meanShifted` (mean of v − v₀) and `rstd` (1/√(variance + eps)). The backward pass
+ * recomputes them with this same text, so both passes see bit-identical statistics.
+ */
+export const ROW_STATISTICS_WGSL = /* wgsl */ `
   let shift = value(start);
-
   var s = 0.0;
   for (var j = t; j < n; j += WORKGROUP) {
     s += value(start + j) - shift;
   }
   let meanShifted = reduceSum(t, s) / f32(n);
-
   var q = 0.0;
   for (var j = t; j < n; j += WORKGROUP) {
     let deviation = (value(start + j) - shift) - meanShifted;
     q += deviation * deviation;
   }
-  let variance = reduceSum(t, q) / f32(n);
-  let inv = inverseSqrt(variance + params.eps);
-
-  for (var j = t; j < n; j += WORKGROUP) {
-    let deviation = (value(start + j) - shift) - meanShifted;
-    y[start + j] = deviation * inv * weight[j] + bias[j];
-  }
-`)}
+  let rstd = inverseSqrt(reduceSum(t, q) / f32(n) + params.eps);
 `;

@@ -6,6 +6,7 @@
 // The statistics are computed as the forward kernel computes them (the row shifted by its first
 // element, two passes), so x̂ is the forward's.
 
+import { ROW_STATISTICS_WGSL, rowValueWgsl } from './layerNorm.wgsl.js';
 import { rowKernelMain, rowReduceWgsl } from './rows.wgsl.js';
 
 const rowHeader = (workgroupSize: number) => /* wgsl */ `
@@ -66,22 +67,8 @@ ${withResidual ? '@group(0) @binding(4) var<storage, read> residual: array<f32>;
 // Per row: the shift (its first value), the mean of the shifted row, and 1/√(variance + eps).
 @group(0) @binding(${withResidual ? 6 : 5}) var<storage, read_write> stats: array<f32>;
 
-fn value(at: u32) -> f32 {
-  ${withResidual ? 'return x[at] + residual[at];' : 'return x[at];'}
-}
-${rowKernelMain(workgroupSize, `
-  let shift = value(start);
-  var s = 0.0;
-  for (var j = t; j < n; j += WORKGROUP) {
-    s += value(start + j) - shift;
-  }
-  let meanShifted = reduceSum(t, s) / f32(n);
-  var q = 0.0;
-  for (var j = t; j < n; j += WORKGROUP) {
-    let deviation = (value(start + j) - shift) - meanShifted;
-    q += deviation * deviation;
-  }
-  let rstd = inverseSqrt(reduceSum(t, q) / f32(n) + params.eps);
+${rowValueWgsl(withResidual)}
+${rowKernelMain(workgroupSize, `${ROW_STATISTICS_WGSL}
   var sg = 0.0;
   var sgx = 0.0;
   for (var j = t; j < n; j += WORKGROUP) {
@@ -118,11 +105,7 @@ ${withResidual ? '@group(0) @binding(3) var<storage, read> residual: array<f32>;
 @group(0) @binding(${withResidual ? 4 : 3}) var<storage, read> stats: array<f32>;
 @group(0) @binding(${withResidual ? 5 : 4}) var<storage, read_write> dweight: array<f32>;
 @group(0) @binding(${withResidual ? 6 : 5}) var<storage, read_write> dbias: array<f32>;
-
-fn value(at: u32) -> f32 {
-  ${withResidual ? 'return x[at] + residual[at];' : 'return x[at];'}
-}
-
+${rowValueWgsl(withResidual)}
 @compute @workgroup_size(${LAYER_NORM_COLUMNS_WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   let j = id.x;
